@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from samspil.accounts.enums import Role
+from samspil.accounts.scopes import scope_for
+
+
+def samspil(request: HttpRequest) -> dict[str, Any]:
+    """Navigation flags for the layout, from the request's (cached) scope."""
+    scope = scope_for(getattr(request, "user", None))
+    municipal_staff = bool(scope.municipalities(Role.CONSULTANT, Role.LEADER, Role.CASE_WORKER))
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav": {
+            "families": municipal_staff
+            or bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
+            "children": municipal_staff,
+            "organisations": (scope.is_authenticated and not scope.is_foster_parent)
+            or bool(scope.roles),
+            "leader": bool(scope.municipalities(Role.LEADER)),
+            "own_family": scope.is_foster_parent,
+        },
+    }

@@ -1,0 +1,250 @@
+"""Reads of personal data in the families app. Every query starts from the access policy;
+every read of one family's or child's detail is written to the audit log here, so views, the
+API, exports and commands cannot forget it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from samspil.accounts.enums import Role
+from samspil.accounts.models import User
+from samspil.audit.services import log_action
+from samspil.families import rules
+from samspil.families.enums import FamilyKind
+from samspil.families.models import Child, ConsultantAssignment, FosterFamily, Placement
+
+
+def current_assignments() -> QuerySet[ConsultantAssignment]:
+    return ConsultantAssignment.objects.filter(ends_on__isnull=True).select_related("consultant")
+
+
+def current_placements(today: dt.date | None = None) -> QuerySet[Placement]:
+    today = today or timezone.localdate()
+    return (
+        Placement.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("child")
+    )
+
+
+@dataclass(frozen=True)
+class FamilyFilters:
+    search: str = ""
+    kind: str = ""
+    municipality_id: int | None = None
+    consultant_id: int | None = None
+    preference: str = ""  # "weekday_daytime" | "evenings" | "weekends"
+    has_children: bool | None = None
+
+
+def families_for(
+    user: rules.UserLike, filters: FamilyFilters | None = None
+) -> QuerySet[FosterFamily]:
+    """The families `user` may list, filtered, with what list pages show prefetched."""
+    filters = filters or FamilyFilters()
+    qs = FosterFamily.objects.filter(rules.family_filter(user)).select_related("municipality")
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(address__icontains=term)
+            | Q(postcode=term)
+            | Q(city__icontains=term)
+            | Q(
+                pk__in=FosterFamily.objects.filter(parents__first_name__icontains=term).values("pk")
+            )
+            | Q(pk__in=FosterFamily.objects.filter(parents__last_name__icontains=term).values("pk"))
+        )
+    if filters.kind in FamilyKind.values:
+        qs = qs.filter(kind=filters.kind)
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.consultant_id:
+        qs = qs.filter(
+            Exists(
+                ConsultantAssignment.objects.filter(
+                    family=OuterRef("pk"), ends_on__isnull=True, consultant_id=filters.consultant_id
+                )
+            )
+        )
+    if filters.preference in {"weekday_daytime", "evenings", "weekends"}:
+        qs = qs.filter(**{f"prefers_{filters.preference}": True})
+    if filters.has_children is not None:
+        has = Exists(current_placements().filter(family=OuterRef("pk")))
+        qs = qs.filter(has if filters.has_children else ~has)
+    return qs.prefetch_related(
+        Prefetch(
+            "consultant_assignments",
+            queryset=current_assignments(),
+            to_attr="current_assignment_list",
+        ),
+        Prefetch("placements", queryset=current_placements(), to_attr="current_placement_list"),
+    ).order_by("name", "id")
+
+
+def families_of_consultant(user: User) -> QuerySet[FosterFamily]:
+    """The families whose current fixed consultant is `user` (the consultant's start page)."""
+    return families_for(user, FamilyFilters(consultant_id=user.pk))
+
+
+def get_family_for(
+    user: rules.UserLike, family_uuid: uuid.UUID | str, *, audit: bool = True
+) -> FosterFamily:
+    """One family, or Http404 when it does not exist or `user` may not see it (existence does
+    not leak). Side effect: an audit entry "families.family.read" unless `audit` is False
+    (used only when the caller is about to change the family and logs that instead)."""
+    try:
+        family = (
+            FosterFamily.objects.filter(rules.family_filter(user))
+            .select_related("municipality")
+            .distinct()
+            .get(uuid=family_uuid)
+        )
+    except (FosterFamily.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if audit:
+        log_action(
+            "families.family.read", actor=user, obj=family, municipality_id=family.municipality_id
+        )
+    return family
+
+
+@dataclass(frozen=True)
+class FamilyDetail:
+    family: FosterFamily
+    parents: list[object]
+    current_placements: list[Placement]
+    past_placements: list[Placement]
+    assignments: list[ConsultantAssignment]
+    engagements: list[object]
+    case_details: bool
+
+    @property
+    def current_consultant(self) -> User | None:
+        for assignment in self.assignments:
+            if assignment.ends_on is None:
+                return assignment.consultant
+        return None
+
+
+def family_detail(user: rules.UserLike, family: FosterFamily) -> FamilyDetail:
+    """What the family page shows to `user`: institutions and foster parents see the basics,
+    the municipality's staff see the case details (placements, case workers, history)."""
+    case_details = rules.can_see_case_details(user, family)
+    placements = list(
+        Placement.objects.filter(family=family)
+        .filter(
+            rules.placement_filter(user)
+            if case_details
+            else Q(pk__in=current_placements().filter(family=family).values("pk"))
+        )
+        .select_related("child", "child__case_worker")
+        .order_by("-starts_on")
+    )
+    today = timezone.localdate()
+    current = [p for p in placements if p.is_current(today)]
+    past = [p for p in placements if not p.is_current(today)] if case_details else []
+    assignments = list(
+        family.consultant_assignments.select_related("consultant").order_by("-starts_on", "-id")
+    )
+    if not case_details:
+        assignments = [a for a in assignments if a.ends_on is None]
+    engagements = list(family.engagements.select_related("institution")) if case_details else []
+    return FamilyDetail(
+        family=family,
+        parents=list(family.parents.all()),
+        current_placements=current,
+        past_placements=past,
+        assignments=assignments,
+        engagements=engagements,
+        case_details=case_details,
+    )
+
+
+def children_for(user: rules.UserLike, search: str = "") -> QuerySet[Child]:
+    qs = Child.objects.filter(rules.child_filter(user)).select_related(
+        "municipality", "case_worker"
+    )
+    if search:
+        qs = qs.filter(Q(first_name__icontains=search) | Q(last_name__icontains=search))
+    return qs.order_by("first_name", "last_name", "id")
+
+
+def get_child_for(
+    user: rules.UserLike, child_uuid: uuid.UUID | str, *, audit: bool = True
+) -> Child:
+    try:
+        child = (
+            Child.objects.filter(rules.child_filter(user))
+            .select_related("municipality", "case_worker")
+            .distinct()
+            .get(uuid=child_uuid)
+        )
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if audit:
+        log_action(
+            "families.child.read", actor=user, obj=child, municipality_id=child.municipality_id
+        )
+    return child
+
+
+def child_placements(user: rules.UserLike, child: Child) -> list[Placement]:
+    return list(
+        Placement.objects.filter(rules.placement_filter(user), child=child)
+        .select_related("family")
+        .order_by("-starts_on")
+    )
+
+
+def placements_for(user: rules.UserLike) -> QuerySet[Placement]:
+    return (
+        Placement.objects.filter(rules.placement_filter(user))
+        .select_related("child", "family")
+        .order_by("-starts_on", "id")
+    )
+
+
+def get_placement_for(user: rules.UserLike, placement_uuid: uuid.UUID | str) -> Placement:
+    try:
+        placement = placements_for(user).distinct().get(uuid=placement_uuid)
+    except (Placement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    log_action(
+        "families.placement.read",
+        actor=user,
+        obj=placement,
+        municipality_id=placement.family.municipality_id,
+    )
+    return placement
+
+
+def assignable_consultants(*municipality_ids: int) -> QuerySet[User]:
+    """Who can be a family's fixed consultant: the municipality's consultants."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.CONSULTANT,
+            memberships__municipality_id__in=municipality_ids,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def assignable_case_workers(municipality_ids: frozenset[int] | set[int]) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.CASE_WORKER,
+            memberships__municipality_id__in=municipality_ids,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
