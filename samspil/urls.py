@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from samspil.api import api
 
@@ -22,7 +24,7 @@ urlpatterns = [
     path("", include("samspil.audit.urls")),
     path("", include("samspil.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", _api_urls()),
     path(settings.SAMSPIL_ADMIN_PATH, admin.site.urls),
 ]
