@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from samspil.accounts.models import User
@@ -243,7 +243,7 @@ def create_family(request: HttpRequest, payload: FamilyCreateIn):  # type: ignor
         consultant=consultant,  # type: ignore[arg-type]
         values=_values(payload, {"municipality", "consultant"}),
     )
-    return 201, family
+    return Status(201, family)
 
 
 @router.patch(
@@ -279,7 +279,7 @@ def create_child(request: HttpRequest, payload: ChildCreateIn):  # type: ignore[
     child = services.create_child(
         actor=request.user, municipality=municipality, values=values, cpr=payload.cpr
     )  # type: ignore[arg-type]
-    return 201, child
+    return Status(201, child)
 
 
 @router.patch("/children/{child_id}", response={200: ChildOut, 403: Error, 409: Error, 422: Error})
@@ -327,7 +327,7 @@ def create_placement(request: HttpRequest, payload: PlacementIn):  # type: ignor
     placement = services.create_placement(
         actor=request.user, child=child, family=family, values=values
     )  # type: ignore[arg-type]
-    return 201, placement
+    return Status(201, placement)
 
 
 @router.patch(
