@@ -33,7 +33,12 @@ class _MunicipalityRoleForm(forms.Form):
 
 
 class StaffInviteForm(_MunicipalityRoleForm):
-    username = forms.SlugField(label=_("Username"), max_length=150)
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
