@@ -32,7 +32,7 @@ lint:
 	uv run ruff format --check samspil tests
 
 typecheck:
-	uv run mypy samspil
+	SAMSPIL_TESTING=1 uv run mypy samspil
 
 check: lint typecheck test-only
 

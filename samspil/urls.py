@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 from django.views.i18n import set_language
 
 from samspil.api import api
@@ -9,12 +9,12 @@ from samspil.api import api
 admin.site.site_header = "Samspil – konfiguration"
 
 
-def _api_urls():  # type: ignore[no-untyped-def]
+def _api_urls() -> tuple[list[URLPattern], str, str]:
     """The API authenticates every request by token itself (401, never a login redirect)."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback.login_required = False
-    return patterns, app_name, namespace
+        pattern.callback.login_required = False  # type: ignore[union-attr]
+    return patterns, app_name, namespace  # type: ignore[return-value]
 
 
 urlpatterns = [

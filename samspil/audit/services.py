@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from samspil.accounts.models import User
 from samspil.audit.context import current_origin
 from samspil.audit.models import AuditEntry
 
@@ -58,6 +59,7 @@ def log_action(
     """
     origin = current_origin()
     user = actor if (actor is not None and actor.is_authenticated) else None
+    assert user is None or isinstance(user, User)
     entry_data = dict(data or {})
     entry_data.setdefault("channel", origin.channel if origin else "cli")
     return AuditEntry.objects.create(

@@ -69,7 +69,7 @@ def save_versioned(instance: models.Model, *, expected_version: int, fields: lis
     and sets it on the instance; raises ConcurrentEditError when the row had moved on.
     """
     model = type(instance)
-    values = {name: getattr(instance, model._meta.get_field(name).attname) for name in fields}
+    values = {name: getattr(instance, model._meta.get_field(name).attname) for name in fields}  # type: ignore[union-attr]
     new_version = expected_version + 1
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         **values, version=new_version, updated_at=timezone.now()

@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from samspil.accounts.models import User
 from samspil.core.exceptions import PermissionDeniedError
+from samspil.core.types import request_user
 from samspil.families import rules, selectors, services
 from samspil.families.enums import FamilyKind, PlacementEndReason
 from samspil.families.models import Child, FosterFamily
@@ -210,7 +211,7 @@ def _values(payload: Schema, exclude: set[str]) -> dict[str, Any]:
 
 @router.get("/families", response=list[FamilyOut])
 @paginate(PageNumberPagination, page_size=settings.SAMSPIL_PAGE_SIZE)
-def list_families(request: HttpRequest, filters: Query[FamilyFilterIn]):  # type: ignore[no-untyped-def]
+def list_families(request: HttpRequest, filters: Query[FamilyFilterIn]) -> Any:
     consultant_id = None
     if filters.consultant:
         consultant_id = (
@@ -229,16 +230,16 @@ def list_families(request: HttpRequest, filters: Query[FamilyFilterIn]):  # type
 
 
 @router.get("/families/{family_id}", response=FamilyDetailOut)
-def get_family(request: HttpRequest, family_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def get_family(request: HttpRequest, family_id: uuid.UUID) -> Any:
     return selectors.get_family_for(request.user, family_id)
 
 
 @router.post("/families", response={201: FamilyDetailOut, 403: Error, 422: Error})
-def create_family(request: HttpRequest, payload: FamilyCreateIn):  # type: ignore[no-untyped-def]
+def create_family(request: HttpRequest, payload: FamilyCreateIn) -> Any:
     municipality = _municipality_for_create(request.user, payload.municipality)
     consultant = _user_by_username(payload.consultant, "consultant")
     family = services.create_family(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_user(request),
         municipality=municipality,
         consultant=consultant,  # type: ignore[arg-type]
         values=_values(payload, {"municipality", "consultant"}),
@@ -249,12 +250,12 @@ def create_family(request: HttpRequest, payload: FamilyCreateIn):  # type: ignor
 @router.patch(
     "/families/{family_id}", response={200: FamilyDetailOut, 403: Error, 409: Error, 422: Error}
 )
-def update_family(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPatch):  # type: ignore[no-untyped-def]
+def update_family(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPatch) -> Any:
     family = selectors.get_family_for(request.user, family_id, audit=False)
     values = _values(payload, {"version"})
     return services.update_family(
-        actor=request.user, family=family, values=values, expected_version=payload.version
-    )  # type: ignore[arg-type]
+        actor=request_user(request), family=family, values=values, expected_version=payload.version
+    )
 
 
 # -- children ---------------------------------------------------------------------------------
@@ -262,39 +263,39 @@ def update_family(request: HttpRequest, family_id: uuid.UUID, payload: FamilyPat
 
 @router.get("/children", response=list[ChildOut])
 @paginate(PageNumberPagination, page_size=settings.SAMSPIL_PAGE_SIZE)
-def list_children(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+def list_children(request: HttpRequest, q: str = "") -> Any:
     return selectors.children_for(request.user, q)
 
 
 @router.get("/children/{child_id}", response=ChildOut)
-def get_child(request: HttpRequest, child_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def get_child(request: HttpRequest, child_id: uuid.UUID) -> Any:
     return selectors.get_child_for(request.user, child_id)
 
 
 @router.post("/children", response={201: ChildOut, 403: Error, 422: Error})
-def create_child(request: HttpRequest, payload: ChildCreateIn):  # type: ignore[no-untyped-def]
+def create_child(request: HttpRequest, payload: ChildCreateIn) -> Any:
     municipality = _municipality_for_create(request.user, payload.municipality)
     values = _values(payload, {"municipality", "cpr", "case_worker"})
     values["case_worker"] = _user_by_username(payload.case_worker, "case_worker")
     child = services.create_child(
-        actor=request.user, municipality=municipality, values=values, cpr=payload.cpr
-    )  # type: ignore[arg-type]
+        actor=request_user(request), municipality=municipality, values=values, cpr=payload.cpr
+    )
     return Status(201, child)
 
 
 @router.patch("/children/{child_id}", response={200: ChildOut, 403: Error, 409: Error, 422: Error})
-def update_child(request: HttpRequest, child_id: uuid.UUID, payload: ChildPatch):  # type: ignore[no-untyped-def]
+def update_child(request: HttpRequest, child_id: uuid.UUID, payload: ChildPatch) -> Any:
     child = selectors.get_child_for(request.user, child_id, audit=False)
     values = _values(payload, {"version", "cpr", "case_worker"})
     if "case_worker" in payload.model_fields_set:
         values["case_worker"] = _user_by_username(payload.case_worker, "case_worker")
     return services.update_child(
-        actor=request.user,
+        actor=request_user(request),
         child=child,
         values=values,
         expected_version=payload.version,
         cpr=payload.cpr,
-    )  # type: ignore[arg-type]
+    )
 
 
 # -- placements -------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def update_child(request: HttpRequest, child_id: uuid.UUID, payload: ChildPatch)
 @paginate(PageNumberPagination, page_size=settings.SAMSPIL_PAGE_SIZE)
 def list_placements(
     request: HttpRequest, family: uuid.UUID | None = None, child: uuid.UUID | None = None
-):  # type: ignore[no-untyped-def]
+) -> Any:
     qs = selectors.placements_for(request.user)
     if family:
         qs = qs.filter(family__uuid=family)
@@ -314,30 +315,33 @@ def list_placements(
 
 
 @router.get("/placements/{placement_id}", response=PlacementOut)
-def get_placement(request: HttpRequest, placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def get_placement(request: HttpRequest, placement_id: uuid.UUID) -> Any:
     return selectors.get_placement_for(request.user, placement_id)
 
 
 @router.post("/placements", response={201: PlacementOut, 403: Error, 404: Error, 422: Error})
-def create_placement(request: HttpRequest, payload: PlacementIn):  # type: ignore[no-untyped-def]
+def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     child = selectors.get_child_for(request.user, payload.child, audit=False)
     family = selectors.get_family_for(request.user, payload.family, audit=False)
     values = _values(payload, {"child", "family"})
     values["end_reason"] = payload.end_reason or ""
     placement = services.create_placement(
-        actor=request.user, child=child, family=family, values=values
-    )  # type: ignore[arg-type]
+        actor=request_user(request), child=child, family=family, values=values
+    )
     return Status(201, placement)
 
 
 @router.patch(
     "/placements/{placement_id}", response={200: PlacementOut, 403: Error, 409: Error, 422: Error}
 )
-def update_placement(request: HttpRequest, placement_id: uuid.UUID, payload: PlacementPatch):  # type: ignore[no-untyped-def]
+def update_placement(request: HttpRequest, placement_id: uuid.UUID, payload: PlacementPatch) -> Any:
     placement = selectors.get_placement_for(request.user, placement_id)
     values = _values(payload, {"version"})
     if "end_reason" in values:
         values["end_reason"] = values["end_reason"] or ""
     return services.update_placement(
-        actor=request.user, placement=placement, values=values, expected_version=payload.version
-    )  # type: ignore[arg-type]
+        actor=request_user(request),
+        placement=placement,
+        values=values,
+        expected_version=payload.version,
+    )

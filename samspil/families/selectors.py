@@ -17,7 +17,14 @@ from samspil.accounts.models import User
 from samspil.audit.services import log_action
 from samspil.families import rules
 from samspil.families.enums import FamilyKind
-from samspil.families.models import Child, ConsultantAssignment, FosterFamily, Placement
+from samspil.families.models import (
+    Child,
+    ConsultantAssignment,
+    Engagement,
+    FosterFamily,
+    FosterParent,
+    Placement,
+)
 
 
 def current_assignments() -> QuerySet[ConsultantAssignment]:
@@ -118,11 +125,11 @@ def get_family_for(
 @dataclass(frozen=True)
 class FamilyDetail:
     family: FosterFamily
-    parents: list[object]
+    parents: list[FosterParent]
     current_placements: list[Placement]
     past_placements: list[Placement]
     assignments: list[ConsultantAssignment]
-    engagements: list[object]
+    engagements: list[Engagement]
     case_details: bool
 
     @property

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from samspil.core.types import request_user
 from samspil.organisations import selectors, services
 from samspil.organisations.enums import InstitutionKind, OwnerKind
 from samspil.organisations.models import Collaboration, CompetenceArea, Institution, Municipality
@@ -55,34 +56,34 @@ class CollaborationOut(Schema):
 
 @router.get("/municipalities", response=list[MunicipalityOut])
 @paginate(PageNumberPagination, page_size=100)
-def list_municipalities(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+def list_municipalities(request: HttpRequest, q: str = "") -> Any:
     return selectors.municipalities_for(request.user, q)
 
 
 @router.get("/municipalities/{code}", response=MunicipalityOut)
-def get_municipality(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+def get_municipality(request: HttpRequest, code: str) -> Any:
     return selectors.get_municipality_for(request.user, code)
 
 
 @router.get("/institutions", response=list[InstitutionOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_institutions(request: HttpRequest, q: str = "", municipality: int | None = None):  # type: ignore[no-untyped-def]
+def list_institutions(request: HttpRequest, q: str = "", municipality: int | None = None) -> Any:
     return selectors.institutions_for(request.user, q, municipality)
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut)
-def get_institution(request: HttpRequest, institution_id: int):  # type: ignore[no-untyped-def]
+def get_institution(request: HttpRequest, institution_id: int) -> Any:
     return selectors.get_institution_for(request.user, institution_id)
 
 
 @router.get("/collaborations", response=list[CollaborationOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_collaborations(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_collaborations(request: HttpRequest) -> Any:
     return selectors.collaborations_for(request.user)
 
 
 @router.get("/collaborations/{collaboration_id}", response=CollaborationOut)
-def get_collaboration(request: HttpRequest, collaboration_id: int):  # type: ignore[no-untyped-def]
+def get_collaboration(request: HttpRequest, collaboration_id: int) -> Any:
     return selectors.get_collaboration_for(request.user, collaboration_id)
 
 
@@ -153,10 +154,10 @@ def _collaboration_values(payload: CollaborationIn) -> dict[str, Any]:
 
 
 @router.post("/institutions", response={201: InstitutionOut, 403: Error, 422: Error})
-def create_institution(request: HttpRequest, payload: InstitutionIn):  # type: ignore[no-untyped-def]
+def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
     institution = services.save_institution(
-        actor=request.user, institution=Institution(), values=_institution_values(payload)
-    )  # type: ignore[arg-type]
+        actor=request_user(request), institution=Institution(), values=_institution_values(payload)
+    )
     return Status(201, institution)
 
 
@@ -164,18 +165,20 @@ def create_institution(request: HttpRequest, payload: InstitutionIn):  # type: i
     "/institutions/{institution_id}",
     response={200: InstitutionOut, 403: Error, 404: Error, 422: Error},
 )
-def update_institution(request: HttpRequest, institution_id: int, payload: InstitutionIn):  # type: ignore[no-untyped-def]
+def update_institution(request: HttpRequest, institution_id: int, payload: InstitutionIn) -> Any:
     institution = selectors.get_institution_for(request.user, institution_id)
     return services.save_institution(
-        actor=request.user, institution=institution, values=_institution_values(payload)
-    )  # type: ignore[arg-type]
+        actor=request_user(request), institution=institution, values=_institution_values(payload)
+    )
 
 
 @router.post("/collaborations", response={201: CollaborationOut, 403: Error, 422: Error})
-def create_collaboration(request: HttpRequest, payload: CollaborationIn):  # type: ignore[no-untyped-def]
+def create_collaboration(request: HttpRequest, payload: CollaborationIn) -> Any:
     collaboration = services.save_collaboration(
-        actor=request.user, collaboration=Collaboration(), values=_collaboration_values(payload)
-    )  # type: ignore[arg-type]
+        actor=request_user(request),
+        collaboration=Collaboration(),
+        values=_collaboration_values(payload),
+    )
     return Status(201, collaboration)
 
 
@@ -183,8 +186,12 @@ def create_collaboration(request: HttpRequest, payload: CollaborationIn):  # typ
     "/collaborations/{collaboration_id}",
     response={200: CollaborationOut, 403: Error, 404: Error, 422: Error},
 )
-def update_collaboration(request: HttpRequest, collaboration_id: int, payload: CollaborationIn):  # type: ignore[no-untyped-def]
+def update_collaboration(
+    request: HttpRequest, collaboration_id: int, payload: CollaborationIn
+) -> Any:
     collaboration = selectors.get_collaboration_for(request.user, collaboration_id)
     return services.save_collaboration(
-        actor=request.user, collaboration=collaboration, values=_collaboration_values(payload)
-    )  # type: ignore[arg-type]
+        actor=request_user(request),
+        collaboration=collaboration,
+        values=_collaboration_values(payload),
+    )

@@ -528,8 +528,8 @@ class _Generator:
                 start = max(start, family.approved_on + dt.timedelta(days=14))
                 end: dt.date | None = None
                 reason = ""
-                if rng.random() < 0.4:
-                    end = start + _days(rng, 30, 1500)
+                if rng.random() < 0.55:
+                    end = start + _days(rng, 30, 1200)
                     if end >= TODAY:
                         end = None
                 if end is not None:
