@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -7,6 +8,8 @@ from django.views.i18n import set_language
 from samspil.api import api
 
 admin.site.site_header = "Samspil – konfiguration"
+# The admin logs in through allauth (two-factor, throttling, audit), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 def _api_urls() -> tuple[list[URLPattern], str, str]:

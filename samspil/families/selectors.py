@@ -16,6 +16,7 @@ from samspil.accounts.enums import Role
 from samspil.accounts.models import User
 from samspil.audit.services import log_action
 from samspil.families import rules
+from samspil.families.cpr import decrypt_cpr, format_cpr
 from samspil.families.enums import FamilyKind
 from samspil.families.models import (
     Child,
@@ -200,6 +201,17 @@ def get_child_for(
             "families.child.read", actor=user, obj=child, municipality_id=child.municipality_id
         )
     return child
+
+
+def reveal_cpr(user: rules.UserLike, child: Child) -> str | None:
+    """The child's CPR number, formatted, for a user whose role needs it; None otherwise.
+    Side effect: an audit entry "families.child.read_cpr" for every look-up."""
+    if not (child.has_cpr and rules.can_see_cpr(user, child)):
+        return None
+    log_action(
+        "families.child.read_cpr", actor=user, obj=child, municipality_id=child.municipality_id
+    )
+    return format_cpr(decrypt_cpr(child.cpr_encrypted))
 
 
 def child_placements(user: rules.UserLike, child: Child) -> list[Placement]:

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samspil.accounts.models import User
+from samspil.accounts.services import invitation_link, send_invitation
 from samspil.audit.services import diff, log_action, snapshot
 from samspil.core.concurrency import save_versioned
 from samspil.core.exceptions import PermissionDeniedError
@@ -218,6 +221,50 @@ def update_parent(
         data={"family": parent.family.uuid, "version": version},
     )
     return parent
+
+
+def _ascii_slug(text: str) -> str:
+    danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+    return slugify(text.lower().translate(danish))
+
+
+@transaction.atomic
+def invite_foster_parent(
+    *, actor: User, parent: FosterParent, request: HttpRequest | None = None
+) -> User:
+    """Give a foster parent a login to see their own family, and e-mail them a link to choose a
+    password. Foster parents may turn on two-factor authentication; it is not required."""
+    if not rules.can_change_family(actor, parent.family):
+        raise PermissionDeniedError
+    if parent.user_id is not None:
+        raise ValidationError(_("This foster parent already has a login."))
+    if not parent.email:
+        raise ValidationError({"email": _("Register the foster parent's e-mail address first.")})
+    base = ".".join(_ascii_slug(part) for part in (parent.first_name, parent.last_name) if part)
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    user = User(
+        username=username,
+        first_name=parent.first_name,
+        last_name=parent.last_name,
+        email=parent.email,
+    )
+    user.set_unusable_password()
+    user.save()
+    FosterParent.objects.filter(pk=parent.pk).update(user=user)
+    parent.user = user
+    log_action(
+        "families.parent.invite",
+        actor=actor,
+        obj=parent,
+        municipality_id=parent.family.municipality_id,
+        data={"username": username, "family": parent.family.uuid},
+    )
+    link = invitation_link(user, request)
+    transaction.on_commit(lambda: send_invitation(user=user, link=link))
+    return user
 
 
 # -- children ---------------------------------------------------------------------------------

@@ -16,6 +16,11 @@ urlpatterns = [
         name="parent_edit",
     ),
     path(
+        "families/<uuid:uuid>/parents/<uuid:parent_uuid>/invite/",
+        views.parent_invite,
+        name="parent_invite",
+    ),
+    path(
         "families/<uuid:uuid>/placements/create/", views.placement_create, name="placement_create"
     ),
     path("placements/<uuid:uuid>/edit/", views.placement_edit, name="placement_edit"),

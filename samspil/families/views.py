@@ -11,16 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
-from samspil.audit.services import log_action
 from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.families import forms, rules, selectors, services
-from samspil.families.cpr import decrypt_cpr, format_cpr
 from samspil.families.models import FosterParent
 from samspil.organisations.models import Municipality
 
@@ -195,6 +194,29 @@ def parent_edit(request: AuthenticatedHttpRequest, uuid: str, parent_uuid: str) 
     )
 
 
+@require_POST
+def parent_invite(request: AuthenticatedHttpRequest, uuid: str, parent_uuid: str) -> HttpResponse:
+    family = selectors.get_family_for(request.user, uuid, audit=False)
+    parent = FosterParent.objects.filter(family=family, uuid=parent_uuid).first()
+    if parent is None:
+        raise Http404
+    try:
+        user = services.invite_foster_parent(actor=request.user, parent=parent, request=request)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s can now log in as “%(username)s” and was e-mailed a link to choose a password."
+            )
+            % {"name": parent, "username": user.username},
+        )
+    return redirect("families:detail", family.uuid)
+
+
 def placement_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     family = selectors.get_family_for(request.user, uuid)
     if not (
@@ -286,14 +308,8 @@ def child_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         "can_see_cpr": rules.can_see_cpr(request.user, child),
         "cpr": None,
     }
-    if context["can_see_cpr"] and child.has_cpr and request.GET.get("show_cpr") == "1":
-        context["cpr"] = format_cpr(decrypt_cpr(child.cpr_encrypted))
-        log_action(
-            "families.child.read_cpr",
-            actor=request.user,
-            obj=child,
-            municipality_id=child.municipality_id,
-        )
+    if request.GET.get("show_cpr") == "1":
+        context["cpr"] = selectors.reveal_cpr(request.user, child)
     return render(request, "families/child_detail.html", context)
 
 

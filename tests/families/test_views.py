@@ -175,3 +175,40 @@ def test_family_list_htmx_request_returns_only_the_results(world, client) -> Non
     body = response.content.decode()
     assert "Familien Andersen" in body
     assert "<html" not in body
+
+
+def test_consultant_invites_foster_parent_who_then_sees_own_family(
+    world, client, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    parent = factories.ParentFactory(
+        family=world.family_a_other, first_name="Søs", last_name="Ærø", email="soes@example.dk"
+    )
+    client.force_login(world.consultant_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("families:parent_invite", args=[world.family_a_other.uuid, parent.uuid])
+        )
+    parent.refresh_from_db()
+    assert (parent.user.username, parent.user.email) == ("soes.aeroe", "soes@example.dk")
+    assert [m.to for m in mail.outbox] == [["soes@example.dk"]]
+    client.force_login(parent.user)
+    assert (
+        client.get(reverse("families:detail", args=[world.family_a_other.uuid])).status_code == 200
+    )
+    assert client.get(reverse("families:detail", args=[world.family_a.uuid])).status_code == 404
+
+
+def test_foster_parent_without_email_cannot_be_invited(world, client) -> None:
+    parent = factories.ParentFactory(family=world.family_a_other, email="")
+    client.force_login(world.consultant_a)
+    client.post(reverse("families:parent_invite", args=[world.family_a_other.uuid, parent.uuid]))
+    parent.refresh_from_db()
+    assert parent.user is None
+
+
+def test_admin_login_goes_through_allauth(db, client) -> None:
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
