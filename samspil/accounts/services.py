@@ -170,3 +170,29 @@ def revoke_role(*, actor: User, membership: Membership) -> None:
         data={"user": membership.user.username, "role": membership.role},
     )
     membership.delete()
+
+
+@transaction.atomic
+def set_staff_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) a staff member who works only in the leader's municipalities.
+    A deactivated person cannot log in and their API tokens stop working. Audited."""
+    leader_of = scope_for(actor).municipalities(Role.LEADER)
+    memberships = list(user.memberships.values_list("municipality_id", flat=True))
+    if not leader_of or not memberships or any(m not in leader_of for m in memberships):
+        raise PermissionDeniedError
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if not active and user.consultant_assignments.filter(ends_on__isnull=True).exists():
+        raise ValidationError(
+            _("The consultant is still the fixed consultant of families. Reassign them first.")
+        )
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        log_action(
+            "accounts.staff.activate" if active else "accounts.staff.deactivate",
+            actor=actor,
+            municipality_id=next(iter(memberships)),
+            data={"user": user.username},
+        )
+    return user

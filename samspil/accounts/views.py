@@ -133,3 +133,24 @@ def revoke_membership(request: AuthenticatedHttpRequest, uuid: str, pk: int) -> 
     else:
         messages.success(request, _("The role was removed."))
     return redirect("accounts:staff_detail", person.uuid)
+
+
+@require_POST
+def staff_set_active(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    _leader_municipalities(request)
+    person = selectors.get_staff_for(request.user, uuid)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_staff_active(actor=request.user, user=person, active=active)
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s was reactivated.") % {"name": person}
+            if active
+            else _("%(name)s was deactivated.") % {"name": person},
+        )
+    return redirect("accounts:staff_detail", person.uuid)

@@ -123,6 +123,18 @@ def get_family_for(
     return family
 
 
+def get_parent_for(
+    user: rules.UserLike, family: FosterFamily, parent_uuid: uuid.UUID | str
+) -> FosterParent:
+    """A foster parent of a family `user` may see (the family came from get_family_for)."""
+    if not rules.can_view_family(user, family):
+        raise Http404
+    try:
+        return FosterParent.objects.select_related("family").get(family=family, uuid=parent_uuid)
+    except (FosterParent.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 @dataclass(frozen=True)
 class FamilyDetail:
     family: FosterFamily

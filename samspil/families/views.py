@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.families import forms, rules, selectors, services
-from samspil.families.models import FosterParent
 from samspil.organisations.models import Municipality
 
 
@@ -170,9 +169,7 @@ def parent_edit(request: AuthenticatedHttpRequest, uuid: str, parent_uuid: str) 
     family = selectors.get_family_for(request.user, uuid)
     if not rules.can_change_family(request.user, family):
         raise PermissionDenied
-    parent = FosterParent.objects.filter(family=family, uuid=parent_uuid).first()
-    if parent is None:
-        raise Http404
+    parent = selectors.get_parent_for(request.user, family, parent_uuid)
     form = forms.ParentForm(request.POST or None, instance=copy.copy(parent))
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,9 +194,7 @@ def parent_edit(request: AuthenticatedHttpRequest, uuid: str, parent_uuid: str) 
 @require_POST
 def parent_invite(request: AuthenticatedHttpRequest, uuid: str, parent_uuid: str) -> HttpResponse:
     family = selectors.get_family_for(request.user, uuid, audit=False)
-    parent = FosterParent.objects.filter(family=family, uuid=parent_uuid).first()
-    if parent is None:
-        raise Http404
+    parent = selectors.get_parent_for(request.user, family, parent_uuid)
     try:
         user = services.invite_foster_parent(actor=request.user, parent=parent, request=request)
     except PermissionDeniedError:

@@ -88,3 +88,39 @@ def test_leader_does_not_see_staff_of_other_municipality(world, client) -> None:
         client.get(reverse("accounts:staff_detail", args=[world.consultant_b.uuid])).status_code
         == 404
     )
+
+
+def test_leader_deactivates_staff_member_who_then_cannot_use_the_api(world, client) -> None:
+    from samspil.accounts.services import create_api_token
+
+    _record, token = create_api_token(user=world.case_worker_a, name="t")
+    client.force_login(world.leader_a)
+    client.post(
+        reverse("accounts:staff_set_active", args=[world.case_worker_a.uuid]), {"active": "0"}
+    )
+    world.case_worker_a.refresh_from_db()
+    assert world.case_worker_a.is_active is False
+    client.logout()
+    assert (
+        client.get("/api/v1/families", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
+
+
+def test_consultant_with_families_cannot_be_deactivated(world, client) -> None:
+    client.force_login(world.leader_a)
+    client.post(
+        reverse("accounts:staff_set_active", args=[world.consultant_a.uuid]), {"active": "0"}
+    )
+    world.consultant_a.refresh_from_db()
+    assert world.consultant_a.is_active is True
+
+
+def test_leader_cannot_deactivate_staff_of_other_municipality(world, client) -> None:
+    client.force_login(world.leader_a)
+    response = client.post(
+        reverse("accounts:staff_set_active", args=[world.leader_b.uuid]), {"active": "0"}
+    )
+    assert response.status_code == 404
+    world.leader_b.refresh_from_db()
+    assert world.leader_b.is_active is True
