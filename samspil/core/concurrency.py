@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,11 +43,21 @@ class ConcurrentEditError(Exception):
         }
 
 
+def _entries_about(instance: models.Model) -> QuerySet[AuditEntry]:
+    uuid = getattr(instance, "uuid", None)
+    if uuid is not None:
+        return AuditEntry.objects.filter(object_uuid=uuid)
+    # Records without a UUID (organisations) name themselves in the entry's data.
+    return AuditEntry.objects.filter(object_type=instance._meta.label_lower, data__pk=instance.pk)
+
+
 def intervening_changes(instance: models.Model, since_version: int) -> list[InterveningChange]:
     """What the audit log says changed on `instance` after `since_version`."""
-    entries = AuditEntry.objects.filter(
-        object_uuid=getattr(instance, "uuid", None), data__version__gt=since_version
-    ).order_by("created_at", "id")
+    entries = (
+        _entries_about(instance)
+        .filter(data__version__gt=since_version)
+        .order_by("created_at", "id")
+    )
     changes: list[InterveningChange] = []
     for entry in entries:
         for name, values in entry.changes.items():
@@ -73,6 +84,27 @@ def save_versioned(instance: models.Model, *, expected_version: int, fields: lis
     new_version = expected_version + 1
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         **values, version=new_version, updated_at=timezone.now()
+    )
+    if updated != 1:
+        current = (
+            model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+            or 0
+        )
+        raise ConcurrentEditError(
+            current_version=current, changes=intervening_changes(instance, expected_version)
+        )
+    instance.version = new_version  # type: ignore[attr-defined]
+    return new_version
+
+
+def claim_version(instance: models.Model, *, expected_version: int) -> int:
+    """For records saved with save() and many-to-many sets: move the row from
+    `expected_version` to the next one in one conditional UPDATE (which also locks it until the
+    transaction ends), or raise ConcurrentEditError. Call inside the writing transaction."""
+    model = type(instance)
+    new_version = expected_version + 1
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=new_version
     )
     if updated != 1:
         current = (

@@ -23,6 +23,7 @@ class MunicipalityOut(Schema):
 
 class InstitutionOut(Schema):
     id: int
+    version: int
     name: str
     kind: str
     owner_kind: str
@@ -38,6 +39,7 @@ class InstitutionOut(Schema):
 
 class CollaborationOut(Schema):
     id: int
+    version: int
     name: str
     description: str
     starts_on: dt.date
@@ -114,6 +116,14 @@ class CollaborationIn(Schema):
     institutions: list[int] = Field(min_length=1, description="Institution ids.")
 
 
+class InstitutionUpdate(InstitutionIn):
+    version: int = Field(description="The version you read; a newer one on the server answers 409.")
+
+
+class CollaborationUpdate(CollaborationIn):
+    version: int = Field(description="The version you read; a newer one on the server answers 409.")
+
+
 class Error(Schema):
     detail: Any
 
@@ -128,7 +138,7 @@ def _municipality(code: str | None, field: str) -> Municipality | None:
 
 
 def _institution_values(payload: InstitutionIn) -> dict[str, Any]:
-    values = payload.dict()
+    values = payload.dict(exclude={"version"})
     values["municipality"] = _municipality(payload.municipality, "municipality")
     values["owner_municipality"] = _municipality(payload.owner_municipality, "owner_municipality")
     areas = list(CompetenceArea.objects.filter(name__in=payload.competence_areas))
@@ -142,7 +152,7 @@ def _institution_values(payload: InstitutionIn) -> dict[str, Any]:
 
 
 def _collaboration_values(payload: CollaborationIn) -> dict[str, Any]:
-    values = payload.dict()
+    values = payload.dict(exclude={"version"})
     municipalities = list(Municipality.objects.filter(code__in=payload.municipalities))
     if len(municipalities) != len(set(payload.municipalities)):
         raise ValidationError({"municipalities": ["Unknown municipality number."]})
@@ -163,12 +173,17 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
 
 @router.put(
     "/institutions/{institution_id}",
-    response={200: InstitutionOut, 403: Error, 404: Error, 422: Error},
+    response={200: InstitutionOut, 403: Error, 404: Error, 409: Error, 422: Error},
 )
-def update_institution(request: HttpRequest, institution_id: int, payload: InstitutionIn) -> Any:
+def update_institution(
+    request: HttpRequest, institution_id: int, payload: InstitutionUpdate
+) -> Any:
     institution = selectors.get_institution_for(request.user, institution_id)
     return services.save_institution(
-        actor=request_user(request), institution=institution, values=_institution_values(payload)
+        actor=request_user(request),
+        institution=institution,
+        values=_institution_values(payload),
+        expected_version=payload.version,
     )
 
 
@@ -184,14 +199,15 @@ def create_collaboration(request: HttpRequest, payload: CollaborationIn) -> Any:
 
 @router.put(
     "/collaborations/{collaboration_id}",
-    response={200: CollaborationOut, 403: Error, 404: Error, 422: Error},
+    response={200: CollaborationOut, 403: Error, 404: Error, 409: Error, 422: Error},
 )
 def update_collaboration(
-    request: HttpRequest, collaboration_id: int, payload: CollaborationIn
+    request: HttpRequest, collaboration_id: int, payload: CollaborationUpdate
 ) -> Any:
     collaboration = selectors.get_collaboration_for(request.user, collaboration_id)
     return services.save_collaboration(
         actor=request_user(request),
         collaboration=collaboration,
         values=_collaboration_values(payload),
+        expected_version=payload.version,
     )

@@ -74,6 +74,7 @@ class Institution(TimeStampedModel):
     places = models.PositiveSmallIntegerField(
         _("places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     competence_areas = models.ManyToManyField(
         CompetenceArea, blank=True, related_name="institutions", verbose_name=_("competence areas")
     )
@@ -110,6 +111,7 @@ class Collaboration(TimeStampedModel):
     )
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from samspil.accounts.enums import Role
 from samspil.accounts.models import User
 from samspil.accounts.scopes import scope_for
 from samspil.audit.services import diff, log_action, snapshot
+from samspil.core.concurrency import claim_version
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.organisations import rules
 from samspil.organisations.models import Collaboration, Institution
@@ -33,8 +34,13 @@ COLLABORATION_FIELDS = ["name", "description", "starts_on", "ends_on"]
 
 @transaction.atomic
 def save_institution(
-    *, actor: User, institution: Institution, values: dict[str, Any]
+    *,
+    actor: User,
+    institution: Institution,
+    values: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Institution:
+    """Create an institution, or change one if nobody else did since `expected_version`."""
     creating = institution.pk is None
     if creating and not rules.can_create_institution(actor):
         raise PermissionDeniedError
@@ -45,22 +51,30 @@ def save_institution(
         if name in values:
             setattr(institution, name, values[name])
     institution.full_clean(validate_unique=True)
+    if not creating:
+        claim_version(institution, expected_version=expected_version or institution.version)
     institution.save()
     if "competence_areas" in values:
         institution.competence_areas.set(values["competence_areas"])
     log_action(
         "organisations.institution.create" if creating else "organisations.institution.update",
         actor=actor,
+        obj=institution,
         changes=diff(before, snapshot(institution, INSTITUTION_FIELDS)),
-        data={"institution": institution.pk, "name": institution.name},
+        data={"pk": institution.pk, "name": institution.name, "version": institution.version},
     )
     return institution
 
 
 @transaction.atomic
 def save_collaboration(
-    *, actor: User, collaboration: Collaboration, values: dict[str, Any]
+    *,
+    actor: User,
+    collaboration: Collaboration,
+    values: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Collaboration:
+    """Create a collaboration, or change one if nobody else did since `expected_version`."""
     creating = collaboration.pk is None
     if creating and not rules.can_create_collaboration(actor):
         raise PermissionDeniedError
@@ -74,15 +88,19 @@ def save_collaboration(
         if name in values:
             setattr(collaboration, name, values[name])
     collaboration.full_clean()
+    if not creating:
+        claim_version(collaboration, expected_version=expected_version or collaboration.version)
     collaboration.save()
     collaboration.municipalities.set(values["municipalities"])
     collaboration.institutions.set(values["institutions"])
     log_action(
         "organisations.collaboration.create" if creating else "organisations.collaboration.update",
         actor=actor,
+        obj=collaboration,
         changes=diff(before, snapshot(collaboration, COLLABORATION_FIELDS)),
         data={
-            "collaboration": collaboration.pk,
+            "pk": collaboration.pk,
+            "version": collaboration.version,
             "municipalities": [m.pk for m in values["municipalities"]],
             "institutions": [i.pk for i in values["institutions"]],
         },

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.organisations import forms, rules, selectors, services
@@ -61,9 +62,12 @@ def institution_form(request: AuthenticatedHttpRequest, pk: int | None = None) -
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_institution(
-                actor=request.user, institution=institution, values=form.cleaned_data
+                actor=request.user,
+                institution=institution,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version"),
             )
-        except ValidationError as error:
+        except (ValidationError, ConcurrentEditError) as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("The institution was saved."))
@@ -96,9 +100,12 @@ def collaboration_form(request: AuthenticatedHttpRequest, pk: int | None = None)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_collaboration(
-                actor=request.user, collaboration=collaboration, values=form.cleaned_data
+                actor=request.user,
+                collaboration=collaboration,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version"),
             )
-        except ValidationError as error:
+        except (ValidationError, ConcurrentEditError) as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("The collaboration was saved."))

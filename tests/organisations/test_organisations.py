@@ -74,7 +74,7 @@ def test_leader_of_other_municipality_cannot_change_institution(api, world) -> N
         world.leader_b,
         "put",
         f"/institutions/{world.institution_a.pk}",
-        {**INSTITUTION, "competence_areas": []},
+        {**INSTITUTION, "competence_areas": [], "version": 1},
     )
     assert response.status_code == 403
 
@@ -111,6 +111,7 @@ def test_leader_changes_institution_in_the_ui(world, client) -> None:
             "kind": "opholdssted",
             "owner_kind": "private",
             "municipality": world.a.pk,
+            "version": 1,
         },
     )
     assert response.status_code == 302
@@ -127,3 +128,42 @@ def test_collaborating_institutions_are_listed_for_the_municipality(world) -> No
     collaboration.institutions.set([other])
     names = sorted(i.name for i in institutions_for(world.leader_a, municipality_id=world.a.pk))
     assert names == ["Fjordbakken", "Lindehuset"]
+
+
+def test_institution_saved_on_stale_version_answers_409(api, world) -> None:
+    payload = {**INSTITUTION, "competence_areas": [], "version": 1}
+    assert (
+        api(world.leader_a, "put", f"/institutions/{world.institution_a.pk}", payload).status_code
+        == 200
+    )
+    response = api(
+        world.leader_a,
+        "put",
+        f"/institutions/{world.institution_a.pk}",
+        {**payload, "name": "Andet navn"},
+    )
+    assert response.status_code == 409
+    assert ("name", "Brohuset") in [(c["field"], c["after"]) for c in response.json()["changes"]]
+    world.institution_a.refresh_from_db()
+    assert (world.institution_a.name, world.institution_a.version) == ("Brohuset", 2)
+
+
+def test_collaboration_edit_on_stale_version_is_refused_in_the_ui(world, client) -> None:
+    collaboration = Collaboration.objects.create(name="Fælles", starts_on=dt.date(2024, 1, 1))
+    collaboration.municipalities.set([world.a])
+    collaboration.institutions.set([world.institution_a])
+    client.force_login(world.leader_a)
+    url = reverse("organisations:collaboration_edit", args=[collaboration.pk])
+    data = {
+        "name": "Fælles 2",
+        "starts_on": "2024-01-01",
+        "municipalities": [world.a.pk],
+        "institutions": [world.institution_a.pk],
+        "version": 1,
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "name": "Fælles 3"})
+    assert response.status_code == 200
+    assert response.context["form"].conflict.current_version == 2
+    collaboration.refresh_from_db()
+    assert collaboration.name == "Fælles 2"
