@@ -27,8 +27,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         from samspil.accounts.models import User
 
         email = (sociallogin.user.email or "").strip()
-        if not email:
+        verified = (
+            any(
+                address.verified and address.email.lower() == email.lower()
+                for address in sociallogin.email_addresses
+            )
+            or sociallogin.account.extra_data.get("email_verified") is True
+        )
+        if not email or not verified:
             return
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is not None:
-            sociallogin.connect(request, user)
+        matches = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
+        if len(matches) == 1:
+            sociallogin.connect(request, matches[0])

@@ -3,16 +3,15 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from samspil.accounts.enums import Role
+from samspil.accounts import rules
 from samspil.accounts.models import Membership, User
-from samspil.accounts.scopes import scope_for
-from samspil.families.rules import UserLike
+from samspil.core.types import UserLike
 
 
 def staff_for(user: UserLike, search: str = "") -> QuerySet[User]:
     """The staff of the municipalities where `user` is leader, with their memberships there."""
-    municipalities = scope_for(user).municipalities(Role.LEADER)
-    qs = User.objects.filter(memberships__municipality_id__in=municipalities).distinct()
+    municipalities = rules.staff_municipalities(user)
+    qs = User.objects.filter(rules.staff_filter(user)).distinct()
     if search:
         qs = (
             qs.filter(username__icontains=search)

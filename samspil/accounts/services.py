@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samspil.accounts import rules
 from samspil.accounts.enums import MUNICIPAL_ROLES, Role
 from samspil.accounts.models import ApiToken, Membership, User
-from samspil.accounts.scopes import forget_scope, scope_for
+from samspil.accounts.scopes import forget_scope
 from samspil.accounts.tokens import hash_token, new_token
 from samspil.audit.services import log_action
 from samspil.core.exceptions import PermissionDeniedError
@@ -87,7 +88,7 @@ def send_invitation(*, user: User, link: str) -> None:
 
 
 def _require_leader_of(actor: User, municipality: Municipality) -> None:
-    if municipality.pk not in scope_for(actor).municipalities(Role.LEADER):
+    if municipality.pk not in rules.staff_municipalities(actor):
         raise PermissionDeniedError
 
 
@@ -176,7 +177,7 @@ def revoke_role(*, actor: User, membership: Membership) -> None:
 def set_staff_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate (or reactivate) a staff member who works only in the leader's municipalities.
     A deactivated person cannot log in and their API tokens stop working. Audited."""
-    leader_of = scope_for(actor).municipalities(Role.LEADER)
+    leader_of = rules.staff_municipalities(actor)
     memberships = list(user.memberships.values_list("municipality_id", flat=True))
     if not leader_of or not memberships or any(m not in leader_of for m in memberships):
         raise PermissionDeniedError

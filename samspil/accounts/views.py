@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samspil.accounts import forms, selectors, services
+from samspil.accounts import forms, rules, selectors, services
 from samspil.accounts.enums import Role
 from samspil.accounts.models import ApiToken, Membership
-from samspil.accounts.scopes import scope_for
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
@@ -50,7 +49,7 @@ def revoke_token(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _leader_municipalities(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
-    ids = scope_for(request.user).municipalities(Role.LEADER)
+    ids = rules.staff_municipalities(request.user)
     if not ids:
         raise Http404
     return Municipality.objects.filter(pk__in=ids)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samspil.families.forms import DateInput
+from samspil.core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):

@@ -19,11 +19,16 @@ def audit_filter(user: AbstractBaseUser | AnonymousUser) -> Q:
     municipalities = scope_for(user).municipalities(Role.LEADER)
     if not municipalities:
         return NOTHING
-    return Q(municipality_id__in=municipalities) | Q(
-        municipality_id__isnull=True,
-        actor_id__in=Membership.objects.filter(municipality_id__in=municipalities).values(
-            "user_id"
-        ),
+    staff = Membership.objects.filter(municipality_id__in=municipalities)
+    return (
+        Q(municipality_id__in=municipalities)
+        | Q(municipality_id__isnull=True, actor_id__in=staff.values("user_id"))
+        | Q(
+            municipality_id__isnull=True,
+            actor__isnull=True,
+            action="accounts.login_failed",
+            actor_label__in=staff.values("user__username"),
+        )
     )
 
 

@@ -19,8 +19,7 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
             "families": municipal_staff
             or bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
             "children": municipal_staff,
-            "organisations": (scope.is_authenticated and not scope.is_foster_parent)
-            or bool(scope.roles),
+            "organisations": scope.is_staff_member,
             "leader": bool(scope.municipalities(Role.LEADER)),
             "own_family": scope.is_foster_parent,
         },

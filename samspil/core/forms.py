@@ -1,11 +1,34 @@
-"""Turning service errors into form errors, so a refused save keeps what the user typed."""
+"""Shared form pieces: date inputs, versioned forms, and turning service errors into form
+errors so that a refused save keeps what the user typed."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from samspil.core.concurrency import ConcurrentEditError
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A form for a versioned record: carries the version the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError | ConcurrentEditError) -> None:

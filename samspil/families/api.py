@@ -335,7 +335,7 @@ def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     "/placements/{placement_id}", response={200: PlacementOut, 403: Error, 409: Error, 422: Error}
 )
 def update_placement(request: HttpRequest, placement_id: uuid.UUID, payload: PlacementPatch) -> Any:
-    placement = selectors.get_placement_for(request.user, placement_id)
+    placement = selectors.get_placement_for(request.user, placement_id, audit=False)
     values = _values(payload, {"version"})
     if "end_reason" in values:
         values["end_reason"] = values["end_reason"] or ""

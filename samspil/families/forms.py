@@ -6,31 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samspil.accounts.models import User
+from samspil.core.forms import DateInput, VersionedForm
 from samspil.families.cpr import normalise_cpr
 from samspil.families.enums import FamilyKind
 from samspil.families.models import Child, FosterFamily, FosterParent, Placement
 from samspil.families.services import CHILD_FIELDS, FAMILY_FIELDS, PARENT_FIELDS, PLACEMENT_FIELDS
 from samspil.organisations.models import Municipality
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class VersionedForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A form for a versioned record: carries the version the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
 
 
 class FamilyFilterForm(forms.Form):

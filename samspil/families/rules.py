@@ -22,16 +22,14 @@ Who sees which families:
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 
 from samspil.accounts.enums import Role
 from samspil.accounts.scopes import Scope, scope_for
+from samspil.core.types import UserLike
 from samspil.families.models import Child, FosterFamily, Placement
 
-UserLike = AbstractBaseUser | AnonymousUser
 NOTHING = Q(pk__in=[])
 
 MUNICIPAL_FAMILY_ROLES = (Role.CONSULTANT, Role.LEADER)
@@ -167,6 +165,8 @@ def can_create_child(user: UserLike) -> bool:
 def can_see_cpr(user: UserLike, child: Child) -> bool:
     """The CPR number is for the case worker and the acting municipality's consultants/leaders."""
     scope = scope_for(user)
+    if scope.user_id is None:
+        return False
     return child.case_worker_id == scope.user_id or child.municipality_id in scope.municipalities(
         *MUNICIPAL_FAMILY_ROLES
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from samspil.accounts.enums import Role
 from samspil.accounts.models import User
 from samspil.audit.services import log_action
+from samspil.core.types import UserLike
 from samspil.families import rules
 from samspil.families.cpr import decrypt_cpr, format_cpr
 from samspil.families.enums import FamilyKind
@@ -51,9 +52,7 @@ class FamilyFilters:
     has_children: bool | None = None
 
 
-def families_for(
-    user: rules.UserLike, filters: FamilyFilters | None = None
-) -> QuerySet[FosterFamily]:
+def families_for(user: UserLike, filters: FamilyFilters | None = None) -> QuerySet[FosterFamily]:
     """The families `user` may list, filtered, with what list pages show prefetched."""
     filters = filters or FamilyFilters()
     qs = FosterFamily.objects.filter(rules.family_filter(user)).select_related("municipality")
@@ -102,7 +101,7 @@ def families_of_consultant(user: User) -> QuerySet[FosterFamily]:
 
 
 def get_family_for(
-    user: rules.UserLike, family_uuid: uuid.UUID | str, *, audit: bool = True
+    user: UserLike, family_uuid: uuid.UUID | str, *, audit: bool = True
 ) -> FosterFamily:
     """One family, or Http404 when it does not exist or `user` may not see it (existence does
     not leak). Side effect: an audit entry "families.family.read" unless `audit` is False
@@ -124,7 +123,7 @@ def get_family_for(
 
 
 def get_parent_for(
-    user: rules.UserLike, family: FosterFamily, parent_uuid: uuid.UUID | str
+    user: UserLike, family: FosterFamily, parent_uuid: uuid.UUID | str
 ) -> FosterParent:
     """A foster parent of a family `user` may see (the family came from get_family_for)."""
     if not rules.can_view_family(user, family):
@@ -153,7 +152,7 @@ class FamilyDetail:
         return None
 
 
-def family_detail(user: rules.UserLike, family: FosterFamily) -> FamilyDetail:
+def family_detail(user: UserLike, family: FosterFamily) -> FamilyDetail:
     """What the family page shows to `user`: institutions and foster parents see the basics,
     the municipality's staff see the case details (placements, case workers, history)."""
     case_details = rules.can_see_case_details(user, family)
@@ -187,7 +186,7 @@ def family_detail(user: rules.UserLike, family: FosterFamily) -> FamilyDetail:
     )
 
 
-def children_for(user: rules.UserLike, search: str = "") -> QuerySet[Child]:
+def children_for(user: UserLike, search: str = "") -> QuerySet[Child]:
     qs = Child.objects.filter(rules.child_filter(user)).select_related(
         "municipality", "case_worker"
     )
@@ -196,9 +195,7 @@ def children_for(user: rules.UserLike, search: str = "") -> QuerySet[Child]:
     return qs.order_by("first_name", "last_name", "id")
 
 
-def get_child_for(
-    user: rules.UserLike, child_uuid: uuid.UUID | str, *, audit: bool = True
-) -> Child:
+def get_child_for(user: UserLike, child_uuid: uuid.UUID | str, *, audit: bool = True) -> Child:
     try:
         child = (
             Child.objects.filter(rules.child_filter(user))
@@ -215,7 +212,7 @@ def get_child_for(
     return child
 
 
-def reveal_cpr(user: rules.UserLike, child: Child) -> str | None:
+def reveal_cpr(user: UserLike, child: Child) -> str | None:
     """The child's CPR number, formatted, for a user whose role needs it; None otherwise.
     Side effect: an audit entry "families.child.read_cpr" for every look-up."""
     if not (child.has_cpr and rules.can_see_cpr(user, child)):
@@ -226,7 +223,7 @@ def reveal_cpr(user: rules.UserLike, child: Child) -> str | None:
     return format_cpr(decrypt_cpr(child.cpr_encrypted))
 
 
-def child_placements(user: rules.UserLike, child: Child) -> list[Placement]:
+def child_placements(user: UserLike, child: Child) -> list[Placement]:
     return list(
         Placement.objects.filter(rules.placement_filter(user), child=child)
         .select_related("family")
@@ -234,7 +231,7 @@ def child_placements(user: rules.UserLike, child: Child) -> list[Placement]:
     )
 
 
-def placements_for(user: rules.UserLike) -> QuerySet[Placement]:
+def placements_for(user: UserLike) -> QuerySet[Placement]:
     return (
         Placement.objects.filter(rules.placement_filter(user))
         .select_related("child", "family")
@@ -242,17 +239,22 @@ def placements_for(user: rules.UserLike) -> QuerySet[Placement]:
     )
 
 
-def get_placement_for(user: rules.UserLike, placement_uuid: uuid.UUID | str) -> Placement:
+def get_placement_for(
+    user: UserLike, placement_uuid: uuid.UUID | str, *, audit: bool = True
+) -> Placement:
+    """One placement `user` may see, or Http404. Side effect: a "families.placement.read"
+    audit entry unless `audit` is False (the caller is about to change it and logs that)."""
     try:
         placement = placements_for(user).distinct().get(uuid=placement_uuid)
     except (Placement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    log_action(
-        "families.placement.read",
-        actor=user,
-        obj=placement,
-        municipality_id=placement.family.municipality_id,
-    )
+    if audit:
+        log_action(
+            "families.placement.read",
+            actor=user,
+            obj=placement,
+            municipality_id=placement.family.municipality_id,
+        )
     return placement
 
 

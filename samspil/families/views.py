@@ -249,7 +249,7 @@ def placement_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
 
 
 def placement_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    placement = selectors.get_placement_for(request.user, uuid)
+    placement = selectors.get_placement_for(request.user, uuid, audit=request.method == "GET")
     if not rules.can_change_placement(request.user, placement):
         raise PermissionDenied
     form = forms.PlacementForm(request.POST or None, instance=copy.copy(placement))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from samspil.families.forms import DateInput, VersionedForm
+from samspil.core.forms import DateInput, VersionedForm
 from samspil.organisations.models import Collaboration, Institution
 from samspil.organisations.services import COLLABORATION_FIELDS, INSTITUTION_FIELDS
 

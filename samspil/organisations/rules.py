@@ -4,15 +4,13 @@ institution or collaboration is for leaders of a municipality involved."""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
+from samspil.core.types import UserLike
 from samspil.organisations.models import Collaboration, Institution
 
-UserLike = AbstractBaseUser | AnonymousUser
 NOTHING = Q(pk__in=[])
 
 

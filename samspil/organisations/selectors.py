@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from samspil.core.types import UserLike
 from samspil.organisations import rules
 from samspil.organisations.models import Collaboration, Institution, Municipality
 
 
-def _require_listing(user: rules.UserLike) -> None:
+def _require_listing(user: UserLike) -> None:
     if not rules.can_list_organisations(user):
         raise Http404
 
 
-def municipalities_for(user: rules.UserLike, search: str = "") -> QuerySet[Municipality]:
+def municipalities_for(user: UserLike, search: str = "") -> QuerySet[Municipality]:
     _require_listing(user)
     qs = Municipality.objects.all()
     if search:
@@ -20,7 +21,7 @@ def municipalities_for(user: rules.UserLike, search: str = "") -> QuerySet[Munic
     return qs.annotate(collaboration_count=Count("collaborations", distinct=True)).order_by("name")
 
 
-def get_municipality_for(user: rules.UserLike, code: str) -> Municipality:
+def get_municipality_for(user: UserLike, code: str) -> Municipality:
     _require_listing(user)
     try:
         return Municipality.objects.get(code=code)
@@ -29,7 +30,7 @@ def get_municipality_for(user: rules.UserLike, code: str) -> Municipality:
 
 
 def institutions_for(
-    user: rules.UserLike, search: str = "", municipality_id: int | None = None
+    user: UserLike, search: str = "", municipality_id: int | None = None
 ) -> QuerySet[Institution]:
     _require_listing(user)
     qs = Institution.objects.select_related("municipality", "owner_municipality").prefetch_related(
@@ -50,14 +51,14 @@ def institutions_for(
     return qs.order_by("name", "id")
 
 
-def get_institution_for(user: rules.UserLike, pk: int) -> Institution:
+def get_institution_for(user: UserLike, pk: int) -> Institution:
     try:
         return institutions_for(user).get(pk=pk)
     except Institution.DoesNotExist:
         raise Http404 from None
 
 
-def collaborations_for(user: rules.UserLike) -> QuerySet[Collaboration]:
+def collaborations_for(user: UserLike) -> QuerySet[Collaboration]:
     _require_listing(user)
     return Collaboration.objects.prefetch_related(
         Prefetch("municipalities", queryset=Municipality.objects.order_by("name")),
@@ -65,7 +66,7 @@ def collaborations_for(user: rules.UserLike) -> QuerySet[Collaboration]:
     ).order_by("name")
 
 
-def get_collaboration_for(user: rules.UserLike, pk: int) -> Collaboration:
+def get_collaboration_for(user: UserLike, pk: int) -> Collaboration:
     try:
         return collaborations_for(user).get(pk=pk)
     except Collaboration.DoesNotExist:

@@ -52,7 +52,9 @@ def save_institution(
             setattr(institution, name, values[name])
     institution.full_clean(validate_unique=True)
     if not creating:
-        claim_version(institution, expected_version=expected_version or institution.version)
+        if expected_version is None:
+            raise ValidationError(_("Say which version you are changing."))
+        claim_version(institution, expected_version=expected_version)
     institution.save()
     if "competence_areas" in values:
         institution.competence_areas.set(values["competence_areas"])
@@ -60,6 +62,7 @@ def save_institution(
         "organisations.institution.create" if creating else "organisations.institution.update",
         actor=actor,
         obj=institution,
+        municipality_id=institution.municipality_id,
         changes=diff(before, snapshot(institution, INSTITUTION_FIELDS)),
         data={"pk": institution.pk, "name": institution.name, "version": institution.version},
     )
@@ -89,7 +92,9 @@ def save_collaboration(
             setattr(collaboration, name, values[name])
     collaboration.full_clean()
     if not creating:
-        claim_version(collaboration, expected_version=expected_version or collaboration.version)
+        if expected_version is None:
+            raise ValidationError(_("Say which version you are changing."))
+        claim_version(collaboration, expected_version=expected_version)
     collaboration.save()
     collaboration.municipalities.set(values["municipalities"])
     collaboration.institutions.set(values["institutions"])
@@ -97,6 +102,7 @@ def save_collaboration(
         "organisations.collaboration.create" if creating else "organisations.collaboration.update",
         actor=actor,
         obj=collaboration,
+        municipality_id=min(leader_of & {m.pk for m in values["municipalities"]}),
         changes=diff(before, snapshot(collaboration, COLLABORATION_FIELDS)),
         data={
             "pk": collaboration.pk,

@@ -126,3 +126,27 @@ def test_audit_entries_are_not_in_the_admin(world, client) -> None:
     from django.contrib import admin
 
     assert AuditEntry not in admin.site._registry
+
+
+def test_leader_sees_failed_logins_of_own_staff_only(world, client) -> None:
+    client.post(reverse("account_login"), {"login": "consultant_a", "password": "wrong"})
+    client.post(reverse("account_login"), {"login": "consultant_b", "password": "wrong"})
+    client.force_login(world.leader_a)
+    entries = (
+        client.get(reverse("audit:list"), {"action": "accounts.login"}).context["page"].object_list
+    )
+    failed = [(e.action, e.actor_label) for e in entries if e.action == "accounts.login_failed"]
+    assert failed == [("accounts.login_failed", "consultant_a")]
+
+
+def test_institution_change_is_in_the_municipality_audit_log(world) -> None:
+    from samspil.organisations.services import save_institution
+
+    save_institution(
+        actor=world.leader_a,
+        institution=world.institution_a,
+        values={"name": "Nyt navn"},
+        expected_version=1,
+    )
+    entry = AuditEntry.objects.get(action="organisations.institution.update")
+    assert (entry.municipality, entry.changes["name"]["after"]) == (world.a, "Nyt navn")

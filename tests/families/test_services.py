@@ -136,3 +136,11 @@ def test_ending_a_placement_requires_a_reason(world) -> None:
             values={"ends_on": dt.date(2025, 1, 1)},
             expected_version=world.placement_a.version,
         )
+
+
+def test_anonymous_user_may_not_see_cpr_of_child_without_case_worker(world) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from samspil.families.rules import can_see_cpr
+
+    assert can_see_cpr(AnonymousUser(), world.child_b) is False

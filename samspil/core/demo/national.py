@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from samspil.accounts.enums import Role
@@ -253,6 +253,18 @@ def _bulk_create(
             bar.update(len(batch))
     finally:
         bar.close()
+
+
+def _analyze(tables: Sequence[type[models.Model]]) -> None:
+    """On PostgreSQL, ANALYZE the tables just filled: without fresh statistics the planner
+    takes the new tables for small ones (e.g. a family's placements joined through every child)
+    until autovacuum catches up, at a moment no benchmark can predict. SQLite keeps no
+    statistics unless ANALYZE was run before, so it is left as it is."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _track(
@@ -604,6 +616,23 @@ class _Generator:
         _bulk_create(Engagement, self.engagements, progress, "Saving engagements")
         _bulk_create(Child, self.children, progress, "Saving children")
         _bulk_create(Placement, self.placements, progress, "Saving placements")
+        _analyze(
+            [
+                User,
+                Membership,
+                Institution,
+                area_through,
+                Collaboration,
+                municipality_through,
+                institution_through,
+                FosterFamily,
+                FosterParent,
+                ConsultantAssignment,
+                Engagement,
+                Child,
+                Placement,
+            ]
+        )
 
     def run(self) -> NationalCounts:
         areas = [CompetenceArea.objects.get_or_create(name=name)[0] for name in COMPETENCE_AREAS]
@@ -680,7 +709,8 @@ def generate_national(
     Deterministic: the same scale gives the same names, dates and UUIDs.
 
     Side effects: with `reset`, first deletes existing national data (`delete_national`); bulk
-    INSERTs of every record; one audit entry "core.demo.generate_national" with the counts.
+    INSERTs of every record; on PostgreSQL, ANALYZE of the tables written; one audit entry
+    "core.demo.generate_national" with the counts.
     Raises NationalDataExistsError when national data exists and `reset` is False.
     """
     if scale <= 0:
