@@ -1,0 +1,615 @@
+"""`make bench`: server-side timings of the main pages and API lists on the national data set,
+written to BENCHMARKS.md.
+
+Runs in-process with Django's test `Client` (no network, no WSGI server), against its own
+database: `data/bench.sqlite3` by default, or `BENCH_DATABASE_URL` (e.g. PostgreSQL). The
+database is migrated and, when the national data set is missing, filled with
+`python manage.py generate_national`. Not a test: nothing is asserted about time.
+
+Side effects: migrates and writes the bench database (national data, a TOTP authenticator and an
+API token for each measuring user, audit entries for the reads measured); writes BENCHMARKS.md
+(or --output). Progress goes to stderr.
+
+    uv run python bench/run.py [--requests 30] [--warmup 5] [--scale 1.0] [--output FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import math
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("SAMSPIL_DATA_DIR") or ROOT / "data")
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'bench.sqlite3'}"
+
+# Before Django reads its settings: the bench database (never the everyday one), and the
+# testing profile so that settings load without production secrets.
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+os.environ.setdefault("SAMSPIL_TESTING", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
+from allauth.mfa.utils import is_mfa_enabled  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.backends.utils import CursorWrapper  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.db.models.query import ModelIterable, prefetch_related_objects  # noqa: E402
+from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
+from django.template.base import Template  # noqa: E402
+from django.template.defaulttags import URLNode  # noqa: E402
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from ninja.operation import Operation  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from samspil.accounts.models import User  # noqa: E402
+from samspil.accounts.scopes import scope_for  # noqa: E402
+from samspil.accounts.services import create_api_token  # noqa: E402
+from samspil.audit.models import AuditEntry  # noqa: E402
+from samspil.audit.services import log_action  # noqa: E402
+from samspil.core.demo.national import national_exists, national_username  # noqa: E402
+from samspil.families.models import (  # noqa: E402
+    Child,
+    ConsultantAssignment,
+    FosterFamily,
+    Placement,
+)
+
+# The test Client's host name, as the test runner would allow it.
+if "testserver" not in settings.ALLOWED_HOSTS:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+TARGET_RATIO = 3.0
+LARGE = "101"  # København, the largest municipality
+SMALL = "825"  # Læsø, the smallest: the same pages there show whether queries grow with rows
+
+
+def log(message: str) -> None:
+    """Print a progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str  # may contain {family}
+    who: str  # "consultant", "leader", "api" or "anonymous"
+
+
+PAGES = [
+    Page("Minimal view (yardstick)", "/bench/minimal", "consultant"),
+    Page("Minimal view, anonymous", "/bench/minimal", "anonymous"),
+    Page("Start page", "/", "consultant"),
+    Page("Family list", "/families/", "consultant"),
+    Page("Family list, search", "/families/?q=Hansen", "consultant"),
+    Page("Family detail", "/families/{family}/", "consultant"),
+    Page("Children list", "/children/", "consultant"),
+    Page("Audit log", "/audit/", "leader"),
+    Page("API: families", "/api/v1/families", "api"),
+    Page("API: children", "/api/v1/children", "api"),
+    Page("API: municipalities", "/api/v1/municipalities", "api"),
+]
+YARDSTICK = PAGES[0]
+
+
+@dataclass
+class Clients:
+    """Logged-in clients for one municipality, and the family whose page is measured."""
+
+    code: str
+    by_who: dict[str, Client]
+    family_uuid: str
+
+    def path(self, page: Page) -> str:
+        return page.path.format(family=self.family_uuid)
+
+
+@dataclass
+class Result:
+    page: Page
+    samples_ms: list[float] = field(default_factory=list)  # wall clock per request
+    cpu_ms: list[float] = field(default_factory=list)  # this thread's CPU time per request
+    statuses: set[int] = field(default_factory=set)
+    queries: int = 0
+    sql_ms: float = 0.0
+    slowest_sql: str = ""
+    slowest_sql_ms: float = 0.0
+    small_queries: int | None = None
+    small_status: int | None = None
+    profile: list[tuple[str, float]] = field(default_factory=list)  # (where, share of time)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def median_cpu_ms(self) -> float:
+        return statistics.median(self.cpu_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def prepare_database(scale: float) -> float | None:
+    """Migrate the bench database and generate the national data set if it is missing.
+    Returns the generation time in seconds, or None when the data was already there."""
+    log(f"Migrating the bench database ({connection.vendor}: {connection.settings_dict['NAME']}) …")
+    call_command("migrate", interactive=False, verbosity=0)
+    if national_exists():
+        log("National data set present.")
+        return None
+    log(f"Generating the national data set (scale {scale}) …")
+    started = time.perf_counter()
+    call_command("generate_national", scale=scale, stdout=sys.stderr, stderr=sys.stderr)
+    return time.perf_counter() - started
+
+
+def measuring_user(username: str) -> User:
+    """The national user `username`, with an activated TOTP authenticator so that the
+    two-factor middleware lets them through (as it does every staff member who set it up)."""
+    user = User.objects.get(username=username)
+    if not is_mfa_enabled(user):
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def clients_for(code: str) -> Clients:
+    """Clients for the first consultant and leader of municipality `code`, and an API client
+    with a fresh personal token of the consultant (side effect: a token and its audit entry)."""
+    consultant = measuring_user(national_username("konsulent", code, 1))
+    leader = measuring_user(national_username("leder", code, 1))
+    consultant_client = Client()
+    consultant_client.force_login(consultant)
+    leader_client = Client()
+    leader_client.force_login(leader)
+    _record, token = create_api_token(user=consultant, name=f"bench {timezone.now():%Y-%m-%d}")
+    api_client = Client(headers={"Authorization": f"Bearer {token}"})
+    family = (
+        FosterFamily.objects.filter(
+            consultant_assignments__consultant=consultant,
+            consultant_assignments__ends_on__isnull=True,
+        )
+        .annotate(placement_count=Count("placements", distinct=True))
+        .order_by("-placement_count", "name", "id")
+        .first()
+    )
+    if family is None:
+        raise SystemExit(f"No family of {consultant.username}: is the national data complete?")
+    return Clients(
+        code=code,
+        by_who={
+            "consultant": consultant_client,
+            "leader": leader_client,
+            "api": api_client,
+            "anonymous": Client(),
+        },
+        family_uuid=str(family.uuid),
+    )
+
+
+@dataclass
+class QueryTimer:
+    """A database execute wrapper that times every query of one request."""
+
+    timings: list[tuple[float, str]] = field(default_factory=list)
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.timings.append(((time.perf_counter() - started) * 1000, sql))
+
+
+def count_queries(client: Client, path: str) -> tuple[int, int, QueryTimer]:
+    """One untimed GET: its status, its number of queries and their timings."""
+    timer = QueryTimer()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+        response = client.get(path)
+    return response.status_code, len(captured.captured_queries), timer
+
+
+def measure(
+    pages: list[Page], large: Clients, small: Clients, warmup: int, requests: int
+) -> list[Result]:
+    """Time every page for the large municipality: `warmup` untimed GETs each, then `requests`
+    rounds of one timed GET per page, interleaved (each round in a rotated order) so that a
+    change in the machine's load touches every page alike. Then count each page's queries
+    there and in the small municipality (untimed GETs; the SQL time is the median of three)."""
+    results = [Result(page) for page in pages]
+    bar = tqdm(total=len(pages) * (warmup + 1 + requests + 4), desc="Requests", file=sys.stderr)
+    for page in pages:
+        bar.set_postfix_str(f"warm-up: {page.label}")
+        for _ in range(warmup):
+            large.by_who[page.who].get(large.path(page))
+        small.by_who[page.who].get(small.path(page))
+        bar.update(warmup + 1)
+    bar.set_postfix_str("measuring")
+    for round_number in range(requests):
+        shift = round_number % len(pages)
+        for result in results[shift:] + results[:shift]:
+            client = large.by_who[result.page.who]
+            path = large.path(result.page)
+            cpu_started = time.thread_time()
+            started = time.perf_counter()
+            response = client.get(path)
+            result.samples_ms.append((time.perf_counter() - started) * 1000)
+            result.cpu_ms.append((time.thread_time() - cpu_started) * 1000)
+            result.statuses.add(response.status_code)
+            bar.update(1)
+    bar.set_postfix_str("counting queries, profiling")
+    for result in results:
+        client = large.by_who[result.page.who]
+        runs = sorted(
+            (count_queries(client, large.path(result.page)) for _ in range(3)),
+            key=lambda run: sum(ms for ms, _sql in run[2].timings),
+        )
+        _status, result.queries, timer = runs[1]
+        result.sql_ms = sum(ms for ms, _sql in timer.timings)
+        slowest_ms, slowest_sql = max(timer.timings, default=(0.0, ""))
+        result.slowest_sql_ms = slowest_ms
+        result.slowest_sql = " ".join(slowest_sql.split())
+        result.small_status, result.small_queries, _timer = count_queries(
+            small.by_who[result.page.who], small.path(result.page)
+        )
+        result.profile = profile_page(client, large.path(result.page))
+        bar.update(4)
+    bar.close()
+    return results
+
+
+# Where a request spends its time: (label, functions). A share is the cumulative time inside
+# these functions over the page's whole time under cProfile; shares overlap (a query run from a
+# template counts in "templates" and in "ORM").
+PROBES: list[tuple[str, tuple[Callable[..., Any], ...]]] = [
+    ("templates (with what they evaluate)", (Template.render,)),
+    ("{% translate %} tags", (TranslateNode.render, BlockTranslateNode.render)),
+    ("{% url %} tags", (URLNode.render,)),
+    ("ORM: fetching rows and building model instances", (ModelIterable.__iter__,)),
+    ("ORM: prefetch_related", (prefetch_related_objects,)),
+    ("ORM: compiling SQL", (SQLCompiler.as_sql,)),
+    ("SQL execution", (CursorWrapper._execute,)),  # type: ignore[attr-defined]
+    ("API validation and serialisation", (Operation._result_to_response,)),
+    ("audit log writes", (log_action,)),
+    ("session save", (SessionStore.save,)),
+    ("access scope (memberships)", (scope_for,)),
+]
+
+
+def _code_key(function: Callable[..., Any]) -> tuple[str, int, str]:
+    code = getattr(function, "__func__", function).__code__
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def profile_page(client: Client, path: str, requests: int = 10) -> list[tuple[str, float]]:
+    """Run `requests` GETs under cProfile; the share of time inside each probe, largest first."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    shares = []
+    for label, functions in PROBES:
+        cumulative = sum(table.get(_code_key(f), (0, 0, 0, 0.0))[3] for f in functions)
+        if total and cumulative:
+            shares.append((label, cumulative / total))
+    return sorted(shares, key=lambda share: -share[1])
+
+
+def database_description() -> str:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            row = cursor.fetchone()
+        return f"PostgreSQL {row[0] if row else '?'}"
+    return connection.vendor
+
+
+def cpu_description() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def nproc() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _shorten(sql: str, limit: int = 160) -> str:
+    return sql if len(sql) <= limit else sql[: limit - 1] + "…"
+
+
+def _profile_text(result: Result, limit: int = 5) -> str:
+    shown = [(label, share) for label, share in result.profile if share >= 0.05][:limit]
+    return ", ".join(f"{label} {share:.0%}" for label, share in shown)
+
+
+def diagnose(result: Result, yardstick: Result) -> list[str]:
+    """Why a page misses the target, from its own numbers and profile."""
+    lines: list[str] = []
+    ratio = result.median_ms / yardstick.median_ms
+    if ratio > TARGET_RATIO:
+        python_ms = max(result.median_ms - result.sql_ms, 0.0)
+        rest = "serialisation" if result.page.who == "api" else "template rendering"
+        where = (
+            "the database"
+            if result.sql_ms >= python_ms
+            else f"Python (ORM row handling, the view, {rest})"
+        )
+        text = (
+            f"**{result.page.label}** is {ratio:.1f}× the minimal view "
+            f"({result.median_cpu_ms / yardstick.median_cpu_ms:.1f}× in CPU time): of "
+            f"{result.median_ms:.1f} ms, about {result.sql_ms:.1f} ms are spent executing "
+            f"{result.queries} SQL queries and {python_ms:.1f} ms in Python, so most of it is "
+            f"{where}."
+        )
+        if result.profile:
+            text += f" Profile: {_profile_text(result)}."
+        if result.slowest_sql_ms >= 1.0:
+            text += (
+                f" Slowest query ({result.slowest_sql_ms:.1f} ms): `{_shorten(result.slowest_sql)}`"
+            )
+        lines.append(text)
+    if result.small_queries is not None and result.small_queries != result.queries:
+        lines.append(
+            f"**{result.page.label}** runs {result.queries} queries for København but "
+            f"{result.small_queries} for Læsø: the query count depends on the data "
+            "(or on a difference in what the two users see, e.g. an empty list)."
+        )
+    return lines
+
+
+def caveats(info: RunInfo) -> list[str]:
+    """What makes this run's numbers less telling than they look."""
+    notes: list[str] = []
+    if info.load_before[0] > nproc() or info.load_after[0] > nproc():
+        notes.append(
+            f"The machine was busy (load average {info.load_before[0]:.1f}–"
+            f"{info.load_after[0]:.1f} on {nproc()} CPUs): wall-clock times are inflated and "
+            "noisier than on an idle machine. The ratios and the CPU times are the steadier "
+            "numbers; compare those between runs."
+        )
+    audit_entries = info.counts.get("audit entries", 0)
+    if audit_entries < 100_000:
+        notes.append(
+            f"The audit log holds only {audit_entries:,} entries (generate_national writes only "
+            "its own summary: the log is append-only, so a reset could not remove more), so "
+            "the audit page is measured on a nearly empty table; a year of reads would hold "
+            "millions."
+        )
+    return notes
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        "foster families": FosterFamily.objects.count(),
+        "children": Child.objects.count(),
+        "placements": Placement.objects.count(),
+        "consultant assignments": ConsultantAssignment.objects.count(),
+        "users": User.objects.count(),
+        "audit entries": AuditEntry.objects.count(),
+        "foster families in København": FosterFamily.objects.filter(
+            municipality__code=LARGE
+        ).count(),
+        "foster families in Læsø": FosterFamily.objects.filter(municipality__code=SMALL).count(),
+    }
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    counts: dict[str, int]
+    generated_s: float | None
+    elapsed_s: float
+    warmup: int
+    requests: int
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in load)
+
+
+def render_markdown(results: list[Result], info: RunInfo) -> str:
+    """BENCHMARKS.md: method, machine, table, target and the pages that miss it."""
+    yardstick = results[0]
+    now = timezone.localtime()
+    table = [
+        "| page | as | path | status | median ms | p95 ms | × minimal | CPU ms | CPU × minimal "
+        "| queries (København) | queries (Læsø) | SQL ms |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    misses: list[str] = []
+    for result in results:
+        ratio = result.median_ms / yardstick.median_ms
+        cpu_ratio = result.median_cpu_ms / yardstick.median_cpu_ms
+        status = ", ".join(str(code) for code in sorted(result.statuses))
+        mark = "" if ratio <= TARGET_RATIO else " ✗"
+        path = result.page.path.replace("{family}", "‹uuid›")
+        table.append(
+            f"| {result.page.label} | {result.page.who} | `{path}` | {status} "
+            f"| {result.median_ms:.1f} | {result.p95_ms:.1f} | {ratio:.1f}{mark} "
+            f"| {result.median_cpu_ms:.1f} | {cpu_ratio:.1f} "
+            f"| {result.queries} | {result.small_queries} | {result.sql_ms:.1f} |"
+        )
+        if result is not yardstick:
+            misses += diagnose(result, yardstick)
+    bad_status = [r for r in results if r.statuses != {200} or r.small_status != 200]
+    generated = (
+        f"; generating the national data set took {info.generated_s:.0f} s"
+        if info.generated_s
+        else ""
+    )
+    environment = [
+        f"- Date: {now:%Y-%m-%d %H:%M %Z}",
+        f"- Database: {database_description()} (`{connection.vendor}`)",
+        f"- Machine: {cpu_description()}, `nproc` = {nproc()}, {platform.platform()}",
+        f"- Load average (1/5/15 min) before the run {_load(info.load_before)}, "
+        f"after {_load(info.load_after)}",
+        f"- Python {platform.python_version()}, Django {django.get_version()}",
+        f"- Rows: {', '.join(f'{name} {number:,}' for name, number in info.counts.items())}",
+        f"- Requests: {info.warmup} warm-up and {info.requests} measured per page; the whole "
+        f"run took {info.elapsed_s:.0f} s{generated}.",
+    ]
+    within = [
+        r.page.label
+        for r in results
+        if r is not yardstick
+        and r.median_ms / yardstick.median_ms <= TARGET_RATIO
+        and r.small_queries == r.queries
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.py`); do not edit by hand, run it again. Not a test:",
+        "nothing here is asserted; the numbers are for finding slow pages before users do.",
+        "",
+        "## What is measured",
+        "",
+        "Server time of one GET, in process: `time.perf_counter()` around Django's test `Client`",
+        "(all middleware, the session, the access policy, the audit write of a detail read,",
+        "template rendering or JSON serialisation; no network, no WSGI server, no browser). Every",
+        f"page is requested as a consultant or leader of København (municipality {LARGE}, the",
+        "largest) on the national data set from `python manage.py generate_national` (all 98",
+        "municipalities). API lists use a personal token (`Authorization: Bearer …`). The family",
+        "page is the consultant's own family with the most placements. Requests are interleaved:",
+        "each round requests every page once, in a rotated order, so a change in the machine's",
+        "load touches all pages alike. CPU ms is the thread's CPU time (`time.thread_time()`; the",
+        "SQLite engine runs in the same thread), which a busy machine disturbs less than the wall",
+        "clock.",
+        "",
+        "The yardstick is `/bench/minimal`, a view that returns `ok`, requested by the same",
+        "logged-in consultant, so it carries the fixed cost of every request (session load and",
+        "save, user, memberships, two-factor check): a ratio of 3 means the page's own work costs",
+        "twice that fixed cost. The anonymous minimal view is shown for comparison. Query counts",
+        "come from extra, untimed requests (`CaptureQueriesContext`), for København and for the",
+        f"same page as the first consultant/leader of Læsø (municipality {SMALL}, the smallest):",
+        "equal counts mean the number of queries does not grow with rows. SQL ms is the time spent",
+        "executing SQL in one such request (timed with a database execute wrapper).",
+        "",
+        "## On what",
+        "",
+        *environment,
+        "",
+        "## Results",
+        "",
+        *table,
+        "",
+        "## Target",
+        "",
+        f"Every page within {TARGET_RATIO:g}× the minimal view at national scale; query counts",
+        "constant in rows. ✗ marks a page over the time target.",
+        "",
+        "## Where the target is missed, and why",
+        "",
+    ]
+    notes = caveats(info)
+    if notes:
+        lines += ["Caveats of this run:", "", *[f"- {note}" for note in notes], ""]
+    if bad_status:
+        lines += [
+            "Pages that did not answer 200 (their timings measure an error, not the page): "
+            + ", ".join(
+                f"{r.page.label} ({sorted(r.statuses)}, Læsø {r.small_status})" for r in bad_status
+            )
+            + ".",
+            "",
+        ]
+    if misses:
+        lines += [
+            "Per page (profile shares are of the page's time under cProfile over 10 requests;",
+            "they overlap, e.g. a query a template triggers counts under templates and ORM):",
+            "",
+            *[f"- {line}" for line in misses],
+        ]
+    else:
+        lines.append("No page misses the target.")
+    lines += ["", "Within the target: " + (", ".join(within) or "none") + ".", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark and write the report (see the module docstring for side effects)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per page")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="scale of the data set if it must be generated"
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    generated_s = prepare_database(args.scale)
+    log("Preparing the measuring users …")
+    large = clients_for(LARGE)
+    small = clients_for(SMALL)
+    counts = row_counts()
+    results = measure(PAGES, large, small, args.warmup, args.requests)
+    for result in results:
+        if result.statuses != {200}:
+            log(f"WARNING: {result.page.label} answered {sorted(result.statuses)} (København)")
+        if result.small_status != 200:
+            log(f"WARNING: {result.page.label} answered {result.small_status} (Læsø)")
+    info = RunInfo(
+        counts=counts,
+        generated_s=generated_s,
+        elapsed_s=time.perf_counter() - started,
+        warmup=args.warmup,
+        requests=args.requests,
+        load_before=load_before,
+        load_after=os.getloadavg(),
+    )
+    args.output.write_text(render_markdown(results, info), encoding="utf-8")
+    log(f"Wrote {args.output}.")
+    yardstick = results[0]
+    for result in results:
+        log(
+            f"  {result.page.label:<28} {result.median_ms:8.2f} ms "
+            f"×{result.median_ms / yardstick.median_ms:5.1f}  "
+            f"cpu ×{result.median_cpu_ms / yardstick.median_cpu_ms:5.1f}  "
+            f"{result.queries:3d} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()
