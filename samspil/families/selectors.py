@@ -8,7 +8,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,18 +56,20 @@ class FamilyFilters:
 def families_for(user: UserLike, filters: FamilyFilters | None = None) -> QuerySet[FosterFamily]:
     """The families `user` may list, filtered, with what list pages show prefetched."""
     filters = filters or FamilyFilters()
-    qs = FosterFamily.objects.filter(rules.family_filter(user)).select_related("municipality")
+    visible = FosterFamily.objects.filter(rules.family_filter(user))
+    qs = visible.select_related("municipality")
     if filters.search:
         term = filters.search.strip()
+        parents = FosterParent.objects.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term),
+            family__in=visible.values("pk"),
+        )
         qs = qs.filter(
             Q(name__icontains=term)
             | Q(address__icontains=term)
             | Q(postcode=term)
             | Q(city__icontains=term)
-            | Q(
-                pk__in=FosterFamily.objects.filter(parents__first_name__icontains=term).values("pk")
-            )
-            | Q(pk__in=FosterFamily.objects.filter(parents__last_name__icontains=term).values("pk"))
+            | Q(pk__in=parents.values("family_id"))
         )
     if filters.kind in FamilyKind.values:
         qs = qs.filter(kind=filters.kind)
@@ -85,14 +88,25 @@ def families_for(user: UserLike, filters: FamilyFilters | None = None) -> QueryS
     if filters.has_children is not None:
         has = Exists(current_placements().filter(family=OuterRef("pk")))
         qs = qs.filter(has if filters.has_children else ~has)
-    return qs.prefetch_related(
-        Prefetch(
-            "consultant_assignments",
-            queryset=current_assignments(),
-            to_attr="current_assignment_list",
-        ),
-        Prefetch("placements", queryset=current_placements(), to_attr="current_placement_list"),
-    ).order_by("name", "id")
+    children_placed = (
+        current_placements()
+        .filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.annotate(children_placed=Coalesce(Subquery(children_placed), 0))
+        .prefetch_related(
+            Prefetch(
+                "consultant_assignments",
+                queryset=current_assignments(),
+                to_attr="current_assignment_list",
+            ),
+        )
+        .order_by("name", "id")
+    )
 
 
 def families_of_consultant(user: User) -> QuerySet[FosterFamily]:
@@ -156,15 +170,17 @@ def family_detail(user: UserLike, family: FosterFamily) -> FamilyDetail:
     """What the family page shows to `user`: institutions and foster parents see the basics,
     the municipality's staff see the case details (placements, case workers, history)."""
     case_details = rules.can_see_case_details(user, family)
-    placements = list(
-        Placement.objects.filter(family=family)
-        .filter(
-            rules.placement_filter(user)
-            if case_details
-            else Q(pk__in=current_placements().filter(family=family).values("pk"))
+    placements_q = Placement.objects.filter(family=family)
+    if rules.can_change_family(user, family):
+        pass  # the family's own municipality sees all of its placements
+    elif case_details:
+        placements_q = placements_q.filter(rules.placement_filter(user))
+    else:
+        placements_q = placements_q.filter(
+            pk__in=current_placements().filter(family=family).values("pk")
         )
-        .select_related("child", "child__case_worker")
-        .order_by("-starts_on")
+    placements = list(
+        placements_q.select_related("child", "child__case_worker").order_by("-starts_on")
     )
     today = timezone.localdate()
     current = [p for p in placements if p.is_current(today)]

@@ -212,3 +212,13 @@ def test_admin_login_goes_through_allauth(db, client) -> None:
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_family_list_partial_keeps_its_phone_labels(world, client) -> None:
+    client.force_login(world.consultant_a)
+    response = client.get(reverse("families:list"), headers={"HX-Request": "true"})
+    assert 'data-label=""' not in response.content.decode()
+    assert (
+        'data-label="Familie"' in response.content.decode()
+        or 'data-label="Family"' in response.content.decode()
+    )
