@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samspil.accounts.enums import Role
 from samspil.accounts.models import User
@@ -157,6 +158,16 @@ class FamilyDetail:
     assignments: list[ConsultantAssignment]
     engagements: list[Engagement]
     case_details: bool
+
+    @property
+    def preferred_times(self) -> list[str]:
+        family = self.family
+        labels = [
+            (family.prefers_weekday_daytime, _("weekday daytime")),
+            (family.prefers_evenings, _("evenings")),
+            (family.prefers_weekends, _("weekends")),
+        ]
+        return [str(label) for wanted, label in labels if wanted]
 
     @property
     def current_consultant(self) -> User | None:

@@ -107,6 +107,14 @@ DEMO_LOGINS = [
 ]
 
 
+def _end_reason(rng: random.Random, born: dt.date, end: dt.date) -> str:
+    """A plausible reason: "came of age" only for a child who turned 18."""
+    reasons = [r for r in PlacementEndReason if r != PlacementEndReason.ADULT]
+    if (end - born).days >= 18 * 365:
+        reasons.append(PlacementEndReason.ADULT)
+    return str(rng.choice(reasons))
+
+
 def _user(username: str, first: str, last: str, *, superuser: bool = False) -> User:
     user = User(
         username=username,
@@ -209,7 +217,11 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
                 prefers_weekday_daytime=rng.random() < 0.4,
                 prefers_evenings=rng.random() < 0.6,
                 prefers_weekends=rng.random() < 0.3,
-                in_model_since=dt.date(2019, rng.randint(1, 12), 1) if rng.random() < 0.8 else None,
+                in_model_since=(
+                    max(approved, dt.date(2019, rng.randint(1, 12), 1))
+                    if rng.random() < 0.8
+                    else None
+                ),
             )
             first_parent = FosterParent.objects.create(
                 family=family,
@@ -273,7 +285,7 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
                     family=family,
                     starts_on=start,
                     ends_on=end,
-                    end_reason=(rng.choice(list(PlacementEndReason)) if end else ""),
+                    end_reason=(_end_reason(rng, born, end) if end else ""),
                 )
             if institutions and index % 4 == 0:
                 Engagement.objects.create(
