@@ -109,7 +109,9 @@ DEMO_LOGINS = [
 
 def _end_reason(rng: random.Random, born: dt.date, end: dt.date) -> str:
     """A plausible reason: "came of age" only for a child who turned 18."""
-    reasons = [r for r in PlacementEndReason if r != PlacementEndReason.ADULT]
+    reasons: list[PlacementEndReason] = [
+        r for r in PlacementEndReason if r != PlacementEndReason.ADULT
+    ]
     if (end - born).days >= 18 * 365:
         reasons.append(PlacementEndReason.ADULT)
     return str(rng.choice(reasons))
