@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "samspil.audit",
     "samspil.organisations",
     "samspil.families",
+    "samspil.competence",
 ]
 
 MIDDLEWARE = [

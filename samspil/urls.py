@@ -23,6 +23,7 @@ def _api_urls() -> tuple[list[URLPattern], str, str]:
 urlpatterns = [
     path("", include("samspil.core.urls")),
     path("", include("samspil.families.urls")),
+    path("", include("samspil.competence.urls")),
     path("", include("samspil.organisations.urls")),
     path("", include("samspil.audit.urls")),
     path("", include("samspil.accounts.urls")),

@@ -7,188 +7,141 @@ a personal token; the UI rows a logged-in session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from samspil.accounts.services import create_api_token
-
-ALL_PERSONAS = [
-    "consultant_a",
-    "consultant_b",
-    "leader_a",
-    "case_worker_a",
-    "specialist_a",
-    "foster_parent_a",
-    "evaluator",
-    "programme_officer",
-    "sysadmin",
-    "anonymous",
-]
-
-
-@dataclass(frozen=True)
-class Row:
-    persona: str
-    url: Callable[[object], str]
-    expected: int
-    api: bool = False
-    label: str = ""
-
-    def id(self) -> str:
-        return f"{self.persona}-{self.label}"
-
-
-def _expect(
-    label: str,
-    url: Callable[[object], str],
-    allowed: dict[str, int],
-    default: int,
-    *,
-    api: bool = False,
-) -> list[Row]:
-    anonymous = 401 if api else 302
-    return [
-        Row(
-            persona,
-            url,
-            allowed.get(persona, anonymous if persona == "anonymous" else default),
-            api=api,
-            label=label,
-        )
-        for persona in ALL_PERSONAS
-    ]
-
-
-def family_url(attr: str, name: str = "families:detail") -> Callable[[object], str]:
-    return lambda w: reverse(name, args=[getattr(w, attr).uuid])
-
-
-def child_url(attr: str, name: str = "families:child_detail") -> Callable[[object], str]:
-    return lambda w: reverse(name, args=[getattr(w, attr).uuid])
-
-
-def api_url(template: str, attr: str | None = None) -> Callable[[object], str]:
-    return lambda w: "/api/v1" + (template.format(getattr(w, attr).uuid) if attr else template)
-
+from tests.access import Row, api_url, child_url, expect, family_url
 
 ROWS: list[Row] = [
     # Family detail: own municipality, case worker's child, foster parent's own family.
-    *_expect(
+    *expect(
         "family-a-detail",
         family_url("family_a"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 200},
         404,
     ),
-    *_expect("family-b-detail", family_url("family_b"), {"consultant_b": 200}, 404),
-    *_expect(
+    *expect("family-b-detail", family_url("family_b"), {"consultant_b": 200}, 404),
+    *expect(
         "family-a-other-detail",
         family_url("family_a_other"),
         {"consultant_a": 200, "leader_a": 200},
         404,
     ),
     # Editing: only the municipality's consultants and leaders; others who can see get 403.
-    *_expect(
+    *expect(
         "family-a-edit",
         family_url("family_a", "families:edit"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 403, "foster_parent_a": 403},
         404,
     ),
-    *_expect("family-b-edit", family_url("family_b", "families:edit"), {"consultant_b": 200}, 404),
-    *_expect(
+    *expect("family-b-edit", family_url("family_b", "families:edit"), {"consultant_b": 200}, 404),
+    *expect(
         "family-a-reassign",
         family_url("family_a", "families:reassign_consultant"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 403, "foster_parent_a": 403},
         404,
     ),
     # Children.
-    *_expect(
+    *expect(
         "child-a-detail",
         child_url("child_a"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 200},
         404,
     ),
-    *_expect("child-b-detail", child_url("child_b"), {"consultant_b": 200}, 404),
-    *_expect(
+    *expect("child-b-detail", child_url("child_b"), {"consultant_b": 200}, 404),
+    *expect(
         "child-a-edit",
         child_url("child_a", "families:child_edit"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 403},
         404,
     ),
     # Lists and creation pages.
-    *_expect(
+    *expect(
         "family-create",
         lambda w: reverse("families:create"),
         {"consultant_a": 200, "consultant_b": 200, "leader_a": 200},
         403,
     ),
-    *_expect(
+    *expect(
         "child-create",
         lambda w: reverse("families:child_create"),
         {"consultant_a": 200, "consultant_b": 200, "leader_a": 200},
         403,
     ),
     # Leaders' pages: 404 for everyone else (existence does not leak).
-    *_expect("staff-list", lambda w: reverse("accounts:staff_list"), {"leader_a": 200}, 404),
-    *_expect("audit-log", lambda w: reverse("audit:list"), {"leader_a": 200}, 404),
+    *expect("staff-list", lambda w: reverse("accounts:staff_list"), {"leader_a": 200}, 404),
+    *expect("audit-log", lambda w: reverse("audit:list"), {"leader_a": 200}, 404),
     # Organisations are not personal data: every staff role, not foster parents.
-    *_expect(
+    *expect(
         "municipalities",
         lambda w: reverse("organisations:municipality_list"),
         {"foster_parent_a": 404},
         200,
     ),
-    *_expect(
+    *expect(
         "institutions",
         lambda w: reverse("organisations:institution_list"),
         {"foster_parent_a": 404},
         200,
     ),
-    *_expect(
+    *expect(
         "collaborations",
         lambda w: reverse("organisations:collaboration_list"),
         {"foster_parent_a": 404},
         200,
     ),
     # API: the same policy.
-    *_expect(
+    *expect(
         "api-family-a",
         api_url("/families/{}", "family_a"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 200},
         404,
         api=True,
     ),
-    *_expect(
+    *expect(
         "api-family-b", api_url("/families/{}", "family_b"), {"consultant_b": 200}, 404, api=True
     ),
-    *_expect(
+    *expect(
         "api-child-a",
         api_url("/children/{}", "child_a"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 200},
         404,
         api=True,
     ),
-    *_expect(
+    *expect(
         "api-child-b", api_url("/children/{}", "child_b"), {"consultant_b": 200}, 404, api=True
     ),
-    *_expect(
+    *expect(
         "api-placement-a",
         api_url("/placements/{}", "placement_a"),
         {"consultant_a": 200, "leader_a": 200, "case_worker_a": 200, "foster_parent_a": 200},
         404,
         api=True,
     ),
-    *_expect("api-families-list", api_url("/families"), {}, 200, api=True),
-    *_expect(
+    *expect("api-families-list", api_url("/families"), {}, 200, api=True),
+    *expect(
         "api-municipalities", api_url("/municipalities"), {"foster_parent_a": 404}, 200, api=True
     ),
-    *_expect("api-institutions", api_url("/institutions"), {"foster_parent_a": 404}, 200, api=True),
-    *_expect(
+    *expect("api-institutions", api_url("/institutions"), {"foster_parent_a": 404}, 200, api=True),
+    *expect(
         "api-collaborations", api_url("/collaborations"), {"foster_parent_a": 404}, 200, api=True
     ),
 ]
+
+
+def _collect_rows() -> list[Row]:
+    rows: list[Row] = []
+    for path in sorted(Path(__file__).parent.rglob("access_rows*.py")):
+        module = ".".join(path.relative_to(Path(__file__).parent.parent).with_suffix("").parts)
+        rows += importlib.import_module(module).ROWS
+    return rows
+
+
+ROWS += _collect_rows()
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id() for row in ROWS])

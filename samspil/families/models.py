@@ -211,6 +211,12 @@ class Engagement(TimeStampedModel):
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"), null=True, blank=True)
     access_until = models.DateField(_("access until"), null=True, blank=True, editable=False)
+    source = models.CharField(
+        max_length=80,
+        blank=True,
+        db_index=True,
+        help_text="What the engagement comes from, e.g. 'competence.enrolment:<uuid>'.",
+    )
 
     class Meta:
         ordering = ["-starts_on", "id"]

@@ -433,12 +433,18 @@ def record_engagement(
     starts_on: dt.date,
     ends_on: dt.date | None = None,
     actor: User | None = None,
+    source: str = "",
 ) -> Engagement:
     """Record that `institution` delivers something to `family`, which gives the institution's
     staff access to the family until the end plus the municipality's grace period. Called by the
     services of later capabilities (enrolment, supervision, referral). Audited."""
     engagement = Engagement.objects.create(
-        family=family, institution=institution, kind=kind, starts_on=starts_on, ends_on=ends_on
+        family=family,
+        institution=institution,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        source=source,
     )
     log_action(
         "families.engagement.create",
@@ -453,3 +459,18 @@ def record_engagement(
         },
     )
     return engagement
+
+
+@transaction.atomic
+def end_engagements(*, source: str, on: dt.date, family: FosterFamily | None = None) -> int:
+    """End the engagements recorded for `source` (e.g. a closed supervision course, a cancelled
+    enrolment) on `on`; access then lasts the municipality's grace period. Returns how many."""
+    engagements = Engagement.objects.filter(source=source).select_related("family__municipality")
+    if family is not None:
+        engagements = engagements.filter(family=family)
+    count = 0
+    for engagement in engagements:
+        engagement.ends_on = on if engagement.starts_on <= on else engagement.starts_on
+        engagement.save()
+        count += 1
+    return count

@@ -1,0 +1,5 @@
+"""API endpoints for offerings."""
+
+from ninja import Router
+
+router = Router(tags=["competence"])

@@ -1,0 +1,7 @@
+"""Views for enrolment."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
