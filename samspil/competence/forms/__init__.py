@@ -1,0 +1,1 @@
+"""The competence app's forms, one module per area."""
