@@ -13,12 +13,12 @@ from django.db import transaction
 from samspil.accounts.enums import Role
 from samspil.accounts.models import Membership, User
 from samspil.audit.services import log_action
+from samspil.core.demo.competence import seed_competence
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
-from samspil.families.enums import EngagementKind, FamilyKind, PlacementEndReason
+from samspil.families.enums import FamilyKind, PlacementEndReason
 from samspil.families.models import (
     Child,
     ConsultantAssignment,
-    Engagement,
     FosterFamily,
     FosterParent,
     Placement,
@@ -289,11 +289,6 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
                     ends_on=end,
                     end_reason=(_end_reason(rng, born, end) if end else ""),
                 )
-            if institutions and index % 4 == 0:
-                Engagement.objects.create(
-                    family=family,
-                    institution=institutions[0],
-                    kind=rng.choice(list(EngagementKind)),
-                    starts_on=TODAY - dt.timedelta(days=60),
-                )
+    progress("kompetenceudvikling og supervision")
+    seed_competence(rng, TODAY)
     log_action("core.demo.seed", actor=None, actor_label="seed_demo")
