@@ -31,7 +31,16 @@ from django.db.models import Q
 from samspil.accounts.enums import Role
 from samspil.accounts.models import Membership, User
 from samspil.audit.services import log_action
+from samspil.competence.models import (
+    Enrolment,
+    Evaluation,
+    Offering,
+    Session,
+    SupervisionCourse,
+    SupervisionSession,
+)
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
+from samspil.core.demo.national_competence import generate_competence
 from samspil.core.demo.seed import COMPETENCE_AREAS, TODAY
 from samspil.families.enums import EngagementKind, FamilyKind, PlacementEndReason
 from samspil.families.models import (
@@ -160,6 +169,13 @@ class NationalCounts:
     ended_placements: int = 0
     breakdowns: int = 0
     engagements: int = 0
+    specialists: int = 0
+    offerings: int = 0
+    sessions: int = 0
+    enrolments: int = 0
+    supervision_courses: int = 0
+    supervision_sessions: int = 0
+    evaluations: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -647,7 +663,22 @@ class _Generator:
         for place in _track(places, self.progress, "Children and placements"):
             self.child_records(place, by_region[place.row.region])
         self.save()
+        current = {a.family_id: a.consultant for a in self.assignments if a.ends_on is None}
+        competence = generate_competence(
+            rng=self.rng,
+            today=TODAY,
+            institutions=self.institutions,
+            families=self.families,
+            consultant_of=lambda family: current[family.pk],
+            make_user=lambda role, code, number: self.user(role, code, number),
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze([Offering, Session, Enrolment, SupervisionCourse, SupervisionSession, Evaluation])
         counts = self.counts
+        for name, number in competence.items():
+            setattr(counts, name, number)
         counts.municipalities = len(places)
         counts.users = len(self.users)
         counts.institutions = len(self.institutions)
@@ -685,6 +716,8 @@ def delete_national() -> dict[str, int]:
         for label, number in result[1].items():
             deleted[label] = deleted.get(label, 0) + number
 
+    count(SupervisionCourse.objects.filter(institution__in=institutions).delete())
+    count(Offering.objects.filter(institution__in=institutions).delete())
     count(Placement.objects.filter(family__in=families).delete())
     for start in range(0, len(child_ids), BATCH_SIZE):
         count(Child.objects.filter(pk__in=child_ids[start : start + BATCH_SIZE]).delete())
