@@ -148,9 +148,18 @@ def can_read_private_notes(user: UserLike, course: SupervisionCourse) -> bool:
 
 def can_read_shared_notes(user: UserLike, course: SupervisionCourse) -> bool:
     scope = scope_for(user)
-    return can_deliver_course(user, course) or course.municipality_id in scope.municipalities(
-        *MUNICIPAL
+    return (
+        can_deliver_course(user, course)
+        or course.municipality_id in scope.municipalities(*MUNICIPAL)
+        or _is_own_course(user, course)
     )
+
+
+# Added with the supervision UI: the family reads the shared notes of its own courses.
+# Uses prefetched `families` when present, so list pages stay at a constant query count.
+def _is_own_course(user: UserLike, course: SupervisionCourse) -> bool:
+    family_id = scope_for(user).foster_family_id
+    return family_id is not None and any(f.pk == family_id for f in course.families.all())
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -159,3 +168,31 @@ def can_read_shared_notes(user: UserLike, course: SupervisionCourse) -> bool:
 def report_municipalities(user: UserLike) -> frozenset[int]:
     """Whose aggregates (mandatory gaps, cadence, evaluations) `user` sees: leaders'."""
     return scope_for(user).municipalities(Role.LEADER)
+
+
+# -- evaluations and training hours (added with issue 3: calendar, evaluations, reports) --------
+
+
+def can_evaluate(user: UserLike, family: FosterFamily) -> bool:
+    """Evaluations are given by the family itself, never by staff on its behalf."""
+    return family.pk == scope_for(user).foster_family_id
+
+
+def training_hours_filter(user: UserLike) -> Q:
+    """The families (a filter on FosterFamily) whose training hours `user` may see: consultants
+    and leaders of the family's municipality, and the family itself."""
+    scope = scope_for(user)
+    q = NOTHING
+    municipalities = scope.municipalities(*MUNICIPAL)
+    if municipalities:
+        q |= Q(municipality_id__in=municipalities)
+    if scope.foster_family_id is not None:
+        q |= Q(pk=scope.foster_family_id)
+    return q
+
+
+def can_view_training_hours(user: UserLike, family: FosterFamily) -> bool:
+    scope = scope_for(user)
+    return family.pk == scope.foster_family_id or family.municipality_id in scope.municipalities(
+        *MUNICIPAL
+    )

@@ -21,6 +21,15 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
             "children": municipal_staff,
             "organisations": scope.is_staff_member,
             "leader": bool(scope.municipalities(Role.LEADER)),
+            "catalogue": municipal_staff or scope.is_foster_parent,
+            "offerings": bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
+            "supervision": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER)
+                or scope.institutions(Role.SPECIALIST, Role.COORDINATOR)
+                or scope.is_foster_parent
+            ),
+            "calendar": scope.is_staff_member or scope.is_foster_parent,
+            "evaluations": scope.is_foster_parent,
             "own_family": scope.is_foster_parent,
         },
     }

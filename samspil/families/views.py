@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
+from samspil.competence import rules as competence_rules
 from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
@@ -66,6 +67,7 @@ def family_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "family": family,
             "can_change": rules.can_change_family(request.user, family),
             "can_add_placement": rules.can_create_child(request.user) and detail.case_details,
+            "can_open_supervision": competence_rules.can_open_course(request.user, family),
         },
     )
 

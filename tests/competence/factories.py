@@ -28,6 +28,7 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.d
 class OfferingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Offering
+        skip_postgeneration_save = True
 
     kind = OfferingKind.TALK
     title = factory.Sequence(lambda n: f"Oplæg om tilknytning {n}")
