@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
+from samspil.competence.selectors.enrolment import upcoming_for_consultant
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.families import selectors as family_selectors
 
@@ -35,6 +36,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             list(family_selectors.families_for(request.user)[:50])
             if scope.institutions(Role.SPECIALIST, Role.COORDINATOR)
             else []
+        ),
+        "upcoming": (
+            upcoming_for_consultant(request.user) if scope.has_role(Role.CONSULTANT) else []
         ),
         "is_leader": scope.has_role(Role.LEADER),
         "is_specialist": bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),

@@ -4,12 +4,14 @@ the audit log here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from samspil.accounts.scopes import scope_for
 from samspil.audit.services import log_action
@@ -159,3 +161,23 @@ def mandatory_gaps(municipality: Municipality) -> list[MandatoryGap]:
         if missing:
             gaps.append(MandatoryGap(family=family, offerings=missing))
     return gaps
+
+
+def upcoming_for_consultant(user: UserLike, *, days: int = 30) -> list[Enrolment]:
+    """What the consultant's own families are enrolled in (or waiting for) in the coming
+    `days`, for the start page; within the enrolment policy."""
+    now = timezone.now()
+    scope = scope_for(user)
+    return list(
+        Enrolment.objects.filter(rules.enrolment_filter(user))
+        .filter(
+            family__consultant_assignments__consultant_id=scope.user_id,
+            family__consultant_assignments__ends_on__isnull=True,
+            status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED],
+            session__starts_at__gte=now,
+            session__starts_at__lt=now + dt.timedelta(days=days),
+            session__cancelled=False,
+        )
+        .select_related("session__offering", "family")
+        .order_by("session__starts_at", "id")[:50]
+    )
