@@ -63,16 +63,19 @@ from django.utils import timezone  # noqa: E402
 from ninja.operation import Operation  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from samspil.accounts.enums import Role  # noqa: E402
 from samspil.accounts.models import User  # noqa: E402
 from samspil.accounts.scopes import scope_for  # noqa: E402
 from samspil.accounts.services import create_api_token  # noqa: E402
 from samspil.audit.models import AuditEntry  # noqa: E402
 from samspil.audit.services import log_action  # noqa: E402
+from samspil.competence.models import Offering  # noqa: E402
 from samspil.core.demo.national import national_exists, national_username  # noqa: E402
 from samspil.families.models import (  # noqa: E402
     Child,
     ConsultantAssignment,
     FosterFamily,
+    FosterParent,
     Placement,
 )
 
@@ -94,7 +97,7 @@ def log(message: str) -> None:
 class Page:
     label: str
     path: str  # may contain {family}
-    who: str  # "consultant", "leader", "api" or "anonymous"
+    who: str  # "consultant", "leader", "foster_parent", "specialist", "api" or "anonymous"
 
 
 PAGES = [
@@ -109,6 +112,10 @@ PAGES = [
     Page("API: families", "/api/v1/families", "api"),
     Page("API: children", "/api/v1/children", "api"),
     Page("API: municipalities", "/api/v1/municipalities", "api"),
+    Page("Catalogue (foster parent)", "/catalogue/", "foster_parent"),
+    Page("Year calendar (foster parent)", "/calendar/?year=2026", "foster_parent"),
+    Page("Supervision list (specialist)", "/supervision/", "specialist"),
+    Page("API: enrolments", "/api/v1/enrolments", "api"),
 ]
 YARDSTICK = PAGES[0]
 
@@ -158,12 +165,16 @@ def prepare_database(scale: float) -> float | None:
     Returns the generation time in seconds, or None when the data was already there."""
     log(f"Migrating the bench database ({connection.vendor}: {connection.settings_dict['NAME']}) …")
     call_command("migrate", interactive=False, verbosity=0)
-    if national_exists():
+    complete = (
+        national_exists()
+        and Offering.objects.filter(responsible__username__startswith="nat.").exists()
+    )
+    if complete:
         log("National data set present.")
         return None
     log(f"Generating the national data set (scale {scale}) …")
     started = time.perf_counter()
-    call_command("generate_national", scale=scale, stdout=sys.stderr, stderr=sys.stderr)
+    call_command("generate_national", scale=scale, reset=True, stdout=sys.stderr, stderr=sys.stderr)
     return time.perf_counter() - started
 
 
@@ -198,12 +209,35 @@ def clients_for(code: str) -> Clients:
     )
     if family is None:
         raise SystemExit(f"No family of {consultant.username}: is the national data complete?")
+    parent = FosterParent.objects.filter(family=family).order_by("id").first()
+    if parent is None:
+        raise SystemExit(f"No foster parent in {family}: is the national data complete?")
+    if parent.user is None:
+        parent_user = User.objects.create(username=f"nat.bench.parent.{code}")
+        FosterParent.objects.filter(pk=parent.pk).update(user=parent_user)
+        parent.user = parent_user
+    parent_client = Client()
+    parent_client.force_login(parent.user)
+    specialist = (
+        User.objects.filter(
+            memberships__role=Role.SPECIALIST,
+            memberships__institution__municipality__code=code,
+        )
+        .order_by("username")
+        .first()
+    )
+    if specialist is None:
+        raise SystemExit(f"No specialist in municipality {code}: is the national data complete?")
+    specialist_client = Client()
+    specialist_client.force_login(measuring_user(specialist.username))
     return Clients(
         code=code,
         by_who={
             "consultant": consultant_client,
             "leader": leader_client,
             "api": api_client,
+            "foster_parent": parent_client,
+            "specialist": specialist_client,
             "anonymous": Client(),
         },
         family_uuid=str(family.uuid),
