@@ -336,7 +336,9 @@ class SupervisionSession(TimeStampedModel):
     attended = models.ManyToManyField(FosterFamily, related_name="supervision_sessions", blank=True)
     consultant_present = models.BooleanField(_("the consultant took part"), default=False)
     shared_notes = models.TextField(
-        _("shared notes"), blank=True, help_text=_("Visible to the family's consultant.")
+        _("shared notes"),
+        blank=True,
+        help_text=_("Visible to the family and to its municipality's consultants and leaders."),
     )
     private_notes = models.TextField(
         _("supervisor's own notes"),

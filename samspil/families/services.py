@@ -465,12 +465,27 @@ def record_engagement(
 def end_engagements(*, source: str, on: dt.date, family: FosterFamily | None = None) -> int:
     """End the engagements recorded for `source` (e.g. a closed supervision course, a cancelled
     enrolment) on `on`; access then lasts the municipality's grace period. Returns how many."""
-    engagements = Engagement.objects.filter(source=source).select_related("family__municipality")
+    engagements = Engagement.objects.filter(source=source).select_related(
+        "family__municipality", "institution"
+    )
     if family is not None:
         engagements = engagements.filter(family=family)
     count = 0
     for engagement in engagements:
         engagement.ends_on = on if engagement.starts_on <= on else engagement.starts_on
         engagement.save()
+        log_action(
+            "families.engagement.end",
+            actor=None,
+            actor_label="system",
+            obj=engagement.family,
+            municipality_id=engagement.family.municipality_id,
+            data={
+                "institution": engagement.institution.name,
+                "source": source,
+                "ends_on": engagement.ends_on,
+                "access_until": engagement.access_until,
+            },
+        )
         count += 1
     return count

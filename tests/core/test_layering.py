@@ -18,7 +18,15 @@ PERSONAL_MODELS = (
     "ConsultantAssignment",
     "AuditEntry",
 )
-ENTRY_POINTS = sorted([*ROOT.glob("*/views.py"), *ROOT.glob("*/api.py"), ROOT / "api.py"])
+ENTRY_POINTS = sorted(
+    [
+        *ROOT.glob("*/views.py"),
+        *ROOT.glob("*/views/*.py"),
+        *ROOT.glob("*/api.py"),
+        *ROOT.glob("*/api/*.py"),
+        ROOT / "api.py",
+    ]
+)
 
 
 @pytest.mark.parametrize(

@@ -184,10 +184,13 @@ def _promote(*, session: Session, actor: User | None) -> list[Enrolment]:
     for enrolment in promoted:
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.save(update_fields=["status", "updated_at"])
-        _give_access(enrolment, session, actor)
+        # The promotion is the system's doing, not the cancelling person's (who may be another
+        # family): it is logged as such, with the cause in the data.
+        _give_access(enrolment, session, None)
         log_action(
             "competence.enrolment.promote",
-            actor=actor,
+            actor=None,
+            actor_label="system (waiting list)",
             obj=enrolment,
             municipality_id=enrolment.family.municipality_id,
             changes={
@@ -196,7 +199,7 @@ def _promote(*, session: Session, actor: User | None) -> list[Enrolment]:
                     "after": EnrolmentStatus.ENROLLED.value,
                 }
             },
-            data={"session": session.uuid},
+            data={"session": session.uuid, "after_cancellation_by": actor.pk if actor else None},
         )
         transaction.on_commit(partial(send_promotion_email, enrolment_id=enrolment.pk))
     return promoted
