@@ -945,3 +945,16 @@ def test_supervision_list_query_count_does_not_grow_with_rows(world, client, per
     one = _queries(client, url)
     _add_courses(world, 3)
     assert _queries(client, url) == one
+
+
+def test_course_page_for_the_institution_has_unique_element_ids(world, client) -> None:
+    import re
+    from collections import Counter
+
+    from tests.competence.factories import course_for
+
+    course = course_for(world)
+    client.force_login(world.specialist_a)
+    html = client.get(reverse("competence:supervision_detail", args=[course.uuid])).content.decode()
+    repeated = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1]
+    assert repeated == []

@@ -218,6 +218,8 @@ class _VersionForm(forms.Form):
 
     def __init__(self, *args: Any, course: SupervisionCourse, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("version", course.version)
+        # Several of these forms share a page: element ids must stay unique.
+        kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}_%s")
         super().__init__(*args, **kwargs)
 
 
