@@ -176,6 +176,7 @@ class NationalCounts:
     supervision_courses: int = 0
     supervision_sessions: int = 0
     evaluations: int = 0
+    competence_engagements: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

@@ -36,7 +36,8 @@ from samspil.competence.models import (
     SupervisionSession,
     Theme,
 )
-from samspil.families.models import FosterFamily
+from samspil.families.enums import EngagementKind
+from samspil.families.models import Engagement, FosterFamily
 from samspil.organisations.models import Institution
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -63,6 +64,61 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=CPH)
+
+
+def _engagement(
+    family: FosterFamily,
+    institution: Institution,
+    kind: EngagementKind,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    source: str,
+) -> Engagement:
+    grace = family.municipality.engagement_grace_days
+    return Engagement(
+        family=family,
+        institution=institution,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        access_until=ends_on + dt.timedelta(days=grace) if ends_on else None,
+        source=source,
+    )
+
+
+def _engagements(
+    enrolments: Sequence[Enrolment], courses: Sequence[tuple[SupervisionCourse, FosterFamily]]
+) -> list[Engagement]:
+    """What the enrolments (with a place) and the supervision courses give the institutions:
+    access to the families, as the services would have recorded it."""
+    engagements = []
+    for enrolment in enrolments:
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            continue
+        ends = enrolment.session.ends_at.astimezone(CPH).date()
+        engagements.append(
+            _engagement(
+                enrolment.family,
+                enrolment.session.offering.institution,
+                EngagementKind.ENROLMENT,
+                ends - dt.timedelta(days=21),
+                ends,
+                f"competence.enrolment:{enrolment.uuid}",
+            )
+        )
+    for course, family in courses:
+        assert course.opened_on is not None
+        engagements.append(
+            _engagement(
+                family,
+                course.institution,
+                EngagementKind.SUPERVISION,
+                course.opened_on,
+                course.closed_on,
+                f"competence.supervision:{course.uuid}",
+            )
+        )
+    return engagements
 
 
 def generate_competence(
@@ -266,7 +322,10 @@ def generate_competence(
         "Saving supervision attendance",
     )
     bulk_create(Evaluation, evaluations, "Saving evaluations")
+    engagements = _engagements(enrolments, course_families)
+    bulk_create(Engagement, engagements, "Saving engagements from competence")
     return {
+        "competence_engagements": len(engagements),
         "specialists": len(users),
         "offerings": len(offerings),
         "sessions": len(sessions),
