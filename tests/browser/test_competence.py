@@ -357,8 +357,8 @@ def test_supervision_course_open_log_extend_close_with_notes_and_emails(
     # The specialist extends the course by two sessions, with a reason.
     specialist.reload()
     extend_form = specialist.locator(f"form[action='{course_path}extend/']")
-    extend_form.locator("#id_added_sessions").fill("2")
-    extend_form.locator("#id_reason").fill("Familien ønsker to samtaler mere om skoleskiftet.")
+    extend_form.locator("[name=added_sessions]").fill("2")
+    extend_form.locator("[name=reason]").fill("Familien ønsker to samtaler mere om skoleskiftet.")
     submit(specialist, f"{course_path}extend/")
     expect(specialist).to_have_url(url(course_path))
     expect(specialist.locator("section[aria-labelledby=log]")).to_contain_text(
@@ -370,8 +370,8 @@ def test_supervision_course_open_log_extend_close_with_notes_and_emails(
 
     # … and closes it with the goal rating and a closing summary.
     close_form = specialist.locator(f"form[action='{course_path}close/']")
-    close_form.locator("#id_goal_rating").select_option("4")
-    close_form.locator("#id_closing_summary").fill("Aftenerne er blevet roligere.")
+    close_form.locator("[name=goal_rating]").select_option("4")
+    close_form.locator("[name=closing_summary]").fill("Aftenerne er blevet roligere.")
     submit(specialist, f"{course_path}close/")
     expect(specialist).to_have_url(url(course_path))
     expect(status_message(specialist)).to_be_visible()
