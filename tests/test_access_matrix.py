@@ -191,5 +191,6 @@ def test_specialist_sees_family_while_institution_is_engaged(world, client) -> N
 
     engage(world.family_a, world.institution_a, starts_on=dt.date(2020, 1, 1))
     client.force_login(world.specialist_a)
-    assert client.get(reverse("families:detail", args=[world.family_a.uuid])).status_code == 200
+    response = client.get(reverse("families:detail", args=[world.family_a.uuid]))
+    assert (response.status_code, response.context["family"]) == (200, world.family_a)
     assert client.get(reverse("families:detail", args=[world.family_b.uuid])).status_code == 404

@@ -3,7 +3,9 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -191,14 +193,20 @@ def _municipality_for_create(user: Any, code: str) -> Municipality:
     return municipality
 
 
+# The same message whether the user does not exist or works elsewhere: usernames of other
+# municipalities must not be discoverable through the API.
+_NOT_ASSIGNABLE = {
+    "consultant": _("The consultant must work in the family's municipality."),
+    "case_worker": _("The case worker must work in the child's municipality."),
+}
+
+
 def _user_by_username(username: str | None, field: str) -> User | None:
     if not username:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({field: [f"No active user named '{username}'."]})
+        raise ValidationError({field: [str(_NOT_ASSIGNABLE[field])]})
     return user
 
 

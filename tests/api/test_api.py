@@ -226,3 +226,14 @@ def test_interactive_docs_are_served_under_the_csp(client, db) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
+
+
+def test_unknown_consultant_answers_like_a_consultant_of_another_municipality(api, world) -> None:
+    unknown = api(world.consultant_a, "post", "/families", {**NEW_FAMILY, "consultant": "nobody"})
+    elsewhere = api(
+        world.consultant_a, "post", "/families", {**NEW_FAMILY, "consultant": "consultant_b"}
+    )
+    assert (unknown.status_code, unknown.json()["errors"]) == (
+        elsewhere.status_code,
+        elsewhere.json()["errors"],
+    )
