@@ -80,11 +80,13 @@ def conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
 def _register_routers() -> None:
     from samspil.competence.api import router as competence_router
     from samspil.families.api import router as families_router
+    from samspil.networks.api import router as networks_router
     from samspil.organisations.api import router as organisations_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", families_router)
     api.add_router("/", competence_router)
+    api.add_router("/", networks_router)
 
 
 _register_routers()

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "samspil.organisations",
     "samspil.families",
     "samspil.competence",
+    "samspil.networks",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,20 @@ CACHES = {
         if env_str("SAMSPIL_CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+
+# Background jobs (django-tasks): long work such as composing network groups runs in a worker
+# (`manage.py db_worker`, started by `make demo`), queued in the database. Tests run tasks
+# immediately, in the request that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "SAMSPIL_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,17 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
             ),
             "calendar": scope.is_staff_member or scope.is_foster_parent,
             "evaluations": scope.is_foster_parent,
+            "network_groups": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER)
+                or scope.institutions(Role.SPECIALIST, Role.COORDINATOR)
+                or scope.is_foster_parent
+            ),
+            "network_pools": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER)
+                or scope.institutions(Role.COORDINATOR)
+            ),
+            "mentors": bool(scope.municipalities(Role.CONSULTANT, Role.LEADER))
+            or scope.is_foster_parent,
             "own_family": scope.is_foster_parent,
         },
     }

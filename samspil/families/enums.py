@@ -25,4 +25,5 @@ class EngagementKind(models.TextChoices):
     ENROLMENT = "enrolment", _("Enrolment in a course")
     SUPERVISION = "supervision", _("Supervision course")
     REFERRAL = "referral", _("Consultative course")
+    NETWORK_GROUP = "network_group", _("Facilitating a network group")
     OTHER = "other", _("Other delivery")

@@ -1,0 +1,11 @@
+"""The networks app's URLs, one list per area (see views/)."""
+
+from samspil.networks.views import groups, mentors, pools, reports
+
+app_name = "networks"
+urlpatterns = [
+    *pools.urlpatterns,
+    *groups.urlpatterns,
+    *reports.urlpatterns,
+    *mentors.urlpatterns,
+]
