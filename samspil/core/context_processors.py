@@ -9,6 +9,19 @@ from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
 
 
+def _codes(municipality_ids: frozenset[int]) -> list[str]:
+    """Municipality codes for the leader's links; no query when there are none."""
+    if not municipality_ids:
+        return []
+    from samspil.organisations.models import Municipality
+
+    return list(
+        Municipality.objects.filter(pk__in=municipality_ids)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
 def samspil(request: HttpRequest) -> dict[str, Any]:
     """Navigation flags for the layout, from the request's (cached) scope."""
     scope = scope_for(getattr(request, "user", None))
@@ -21,6 +34,8 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
             "children": municipal_staff,
             "organisations": scope.is_staff_member,
             "leader": bool(scope.municipalities(Role.LEADER)),
+            # Called by the template only when it shows the leader's links.
+            "leader_municipality_codes": lambda: _codes(scope.municipalities(Role.LEADER)),
             "catalogue": municipal_staff or scope.is_foster_parent,
             "offerings": bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
             "supervision": bool(

@@ -37,6 +37,7 @@ class NetworkSettings(TimeStampedModel):
     municipality = models.OneToOneField(
         Municipality, on_delete=models.CASCADE, related_name="network_settings"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     min_group_size = models.PositiveSmallIntegerField(
         _("smallest group"), default=4, validators=[MinValueValidator(2), MaxValueValidator(30)]
     )

@@ -25,6 +25,7 @@ from samspil.accounts.scopes import scope_for
 from samspil.core.types import UserLike
 from samspil.families.models import FosterFamily
 from samspil.families.rules import family_filter
+from samspil.networks.enums import GroupPhase
 from samspil.networks.models import (
     GroupMembership,
     Mentorship,
@@ -93,6 +94,13 @@ def composable_family_filter(user: UserLike) -> Q:
             ).values("pk")
         )
     return q & family_filter(user)
+
+
+def separation_filter(user: UserLike) -> Q:
+    """The "must not be together" records `user` may see and change: both families are ones
+    they may compose groups from."""
+    composable = FosterFamily.objects.filter(composable_family_filter(user)).values("pk")
+    return Q(family_a__in=composable, family_b__in=composable)
 
 
 # -- network groups ---------------------------------------------------------------------------
@@ -180,6 +188,62 @@ def gap_report_filter(user: UserLike) -> Q:
     return q
 
 
+def manageable_group_filter(user: UserLike) -> Q:
+    """The groups `user` may manage (the list question of `can_manage_group`)."""
+    scope = scope_for(user)
+    if scope.user_id is None or not scope.is_staff_member:
+        return NOTHING
+    q = Q(facilitator_id=scope.user_id)
+    municipalities = scope.municipalities(*MUNICIPAL)
+    if municipalities:
+        q |= Q(municipality_id__in=municipalities)
+    coordinated = scope.institutions(Role.COORDINATOR)
+    if coordinated:
+        q |= Q(facilitator_institution_id__in=coordinated)
+    return q
+
+
+def group_municipalities(user: UserLike) -> frozenset[int]:
+    """The municipalities `user` may create network groups for by hand (as `create_group`
+    allows without a pool): those where they are consultant or leader."""
+    return scope_for(user).municipalities(*MUNICIPAL)
+
+
+def is_contact_family_parent(user: UserLike, group: NetworkGroup) -> bool:
+    """Whether `user` is a foster parent of the group's contact family while it runs itself."""
+    own = scope_for(user).foster_family_id
+    return (
+        own is not None
+        and group.is_active
+        and group.phase == GroupPhase.SELF_RUNNING
+        and group.contact_family_id == own
+    )
+
+
+def can_run_meetings(user: UserLike, group: NetworkGroup) -> bool:
+    """Plan and change meetings, record attendance and minutes, choose topics and mark them
+    covered: whoever manages the group, and in the self-running phase the contact family's
+    foster parents."""
+    return can_manage_group(user, group) or is_contact_family_parent(user, group)
+
+
+def can_suggest_topics(user: UserLike, group: NetworkGroup) -> bool:
+    """Member families' foster parents suggest and support topics once the group runs
+    itself (the facilitator sets the topics before)."""
+    return (
+        group.is_active
+        and group.phase == GroupPhase.SELF_RUNNING
+        and member_family_id(user, group) is not None
+    )
+
+
+def can_change_consent(user: UserLike, membership: GroupMembership) -> bool:
+    """Only the family itself gives or withdraws its consent to share names and contact
+    details with the other members (not its consultant, not the facilitator)."""
+    own = scope_for(user).foster_family_id
+    return own is not None and own == membership.family_id and membership.left_on is None
+
+
 # -- mentor families --------------------------------------------------------------------------
 
 
@@ -219,3 +283,12 @@ def can_change_mentor_consent(user: UserLike, family: FosterFamily) -> bool:
     return scope.foster_family_id == family.pk or family.municipality_id in scope.municipalities(
         *MUNICIPAL
     )
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def can_change_settings(user: UserLike, municipality: object) -> bool:
+    """A municipality's network settings are set by its leaders (the project lead)."""
+    pk = getattr(municipality, "pk", None)
+    return pk is not None and pk in scope_for(user).municipalities(Role.LEADER)

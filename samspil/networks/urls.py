@@ -1,6 +1,6 @@
 """The networks app's URLs, one list per area (see views/)."""
 
-from samspil.networks.views import groups, mentors, pools, reports
+from samspil.networks.views import groups, mentors, pools, reports, settings
 
 app_name = "networks"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *groups.urlpatterns,
     *reports.urlpatterns,
     *mentors.urlpatterns,
+    *settings.urlpatterns,
 ]

@@ -1,3 +1,587 @@
-from django.urls import URLPattern
+"""Views of network groups: the list (staff) or the family's own group, creating a group by
+hand, the group page with what the user may do there (members, consent, settings, contact
+family, phase, end, topics), and the meeting pages (plan, change, cancel, attendance and
+minutes). Thin: form → service or selector → template; the services check permissions again
+and write the audit log."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samspil.accounts.scopes import scope_for
+from samspil.core.concurrency import ConcurrentEditError
+from samspil.core.exceptions import PermissionDeniedError
+from samspil.core.forms import add_service_error
+from samspil.core.types import AuthenticatedHttpRequest
+from samspil.networks import rules
+from samspil.networks.forms import groups as forms
+from samspil.networks.models import Meeting, NetworkGroup
+from samspil.networks.selectors import groups as selectors
+from samspil.networks.selectors import reports
+from samspil.networks.services import groups as services
+
+SERVICE_ERRORS = (ValidationError, ConcurrentEditError)
+
+# -- the list -----------------------------------------------------------------------------------
+
+
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Staff: the groups they may see with phase, facilitator, members, last and next meeting
+    and cadence, and the cadence gaps; a foster parent: their own group (or a friendly page)."""
+    scope = scope_for(request.user)
+    if not scope.is_staff_member and scope.is_foster_parent:
+        return render(
+            request, "networks/group_own.html", {"group": selectors.own_group(request.user)}
+        )
+    form = forms.GroupFilterForm(request.GET or None)
+    filters = selectors.GroupFilters()
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "active"
+        filters = selectors.GroupFilters(
+            phase=form.cleaned_data["phase"],
+            active={"active": True, "ended": False}.get(status),
+        )
+    groups = selectors.groups_for(request.user, filters)
+    page = Paginator(groups, settings.SAMSPIL_PAGE_SIZE).get_page(request.GET.get("page"))
+    sees_gaps = reports.can_see_gap_report(request.user)
+    return render(
+        request,
+        "networks/group_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.group_rows(page.object_list),
+            "query": _querystring(request),
+            "gaps": reports.cadence_gaps(request.user) if sees_gaps else [],
+            "sees_gaps": sees_gaps,
+            "can_create": bool(rules.group_municipalities(request.user)),
+        },
+    )
+
+
+def _querystring(request: AuthenticatedHttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality_ids = rules.group_municipalities(request.user)
+    if not municipality_ids:
+        raise PermissionDenied
+    form = forms.GroupCreateForm(
+        request.POST or None,
+        initial={"cadence_days": 30},
+        municipalities=selectors.municipalities(municipality_ids),
+        families=selectors.addable_families(request.user),
+        facilitators=selectors.facilitators_for(municipality_ids),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.create_group(
+                actor=request.user,
+                name=data["name"],
+                municipality=data["municipality"],
+                families=list(data["families"]),
+                facilitator=data["facilitator"],
+                meeting_slot=data["meeting_slot"],
+                started_on=data["started_on"],
+                cadence_days=data["cadence_days"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The network group was created."))
+            return redirect("networks:group_detail", group.uuid)
+    return render(request, "networks/group_form.html", {"form": form})
+
+
+# -- one group ----------------------------------------------------------------------------------
+
+
+def group_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = selectors.get_group_for(request.user, uuid)
+    return _render_group(request, group)
+
+
+def _render_group(
+    request: AuthenticatedHttpRequest, group: NetworkGroup, **bound: Any
+) -> HttpResponse:
+    """The group page with the forms `request.user` may use; `bound` replaces an empty form
+    with the one just submitted (so the input and the errors stay)."""
+    detail = selectors.group_detail(request.user, group)
+    context: dict[str, Any] = {"detail": detail, "group": group}
+    if group.is_active and detail.can_manage:
+        members = selectors.active_members(group)
+        context.update(
+            settings_form=forms.GroupSettingsForm(instance=group),
+            add_member_form=forms.AddMemberForm(
+                group=group, families=selectors.addable_families(request.user)
+            ),
+            contact_form=forms.ContactFamilyForm(group=group, families=members),
+            self_running_form=forms.SelfRunningForm(group=group),
+            end_form=forms.EndGroupForm(group=group),
+        )
+    if group.is_active and detail.can_run_meetings:
+        context["open_meetings"] = list(selectors.open_meetings(group))
+    if group.is_active and (detail.can_manage or detail.can_suggest):
+        context["topic_form"] = forms.TopicForm(
+            meetings=selectors.open_meetings(group) if detail.can_manage else None
+        )
+    if detail.own_membership is not None:
+        context["consent_form"] = forms.ConsentForm(
+            initial={"shares": not detail.own_membership.shares_contact_details}
+        )
+    context.update(bound)
+    return render(request, "networks/group_detail.html", context)
+
+
+def _group_to_manage(request: AuthenticatedHttpRequest, uuid: str) -> NetworkGroup:
+    group = selectors.get_group_for(request.user, uuid, audit=False)
+    if not rules.can_manage_group(request.user, group):
+        raise PermissionDenied
+    return group
+
+
+def _rerender(request: AuthenticatedHttpRequest, group: NetworkGroup, **bound: Any) -> HttpResponse:
+    """The page again with the submitted form; it shows the members, so it is a read. The
+    group is read again: a refused service may have changed the instance in memory."""
+    group.refresh_from_db()
+    selectors.audit_group_read(request.user, group)
+    return _render_group(request, group, **bound)
+
+
+def _done(request: AuthenticatedHttpRequest, group: NetworkGroup, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("networks:group_detail", group.uuid)
+
+
+@require_POST
+def group_settings(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.GroupSettingsForm(request.POST, instance=group)
+    if form.is_valid():
+        try:
+            services.update_group(
+                actor=request.user,
+                group=group,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The group's settings were saved."))
+    return _rerender(request, group, settings_form=form)
+
+
+@require_POST
+def group_add_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.AddMemberForm(
+        request.POST, group=group, families=selectors.addable_families(request.user)
+    )
+    if form.is_valid():
+        try:
+            services.add_member(
+                actor=request.user,
+                group=group,
+                family=form.cleaned_data["family"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The family was added to the group."))
+    return _rerender(request, group, add_member_form=form)
+
+
+@require_POST
+def group_remove_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.RemoveMemberForm(request.POST, group=group)
+    if form.is_valid():
+        family = selectors.active_members(group).filter(uuid=form.cleaned_data["family"]).first()
+        if family is None:
+            raise Http404
+        try:
+            services.remove_member(
+                actor=request.user,
+                group=group,
+                family=family,
+                expected_version=form.cleaned_data["version"],
+                left_on=form.cleaned_data["left_on"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The family left the group."))
+    return _rerender(request, group, remove_error=form)
+
+
+@require_POST
+def group_contact_family(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.ContactFamilyForm(
+        request.POST, group=group, families=selectors.active_members(group)
+    )
+    if form.is_valid():
+        try:
+            services.set_contact_family(
+                actor=request.user,
+                group=group,
+                family=form.cleaned_data["family"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The contact family was saved."))
+    return _rerender(request, group, contact_form=form)
+
+
+@require_POST
+def group_self_running(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.SelfRunningForm(request.POST, group=group)
+    if form.is_valid():
+        try:
+            services.start_self_running(
+                actor=request.user, group=group, expected_version=form.cleaned_data["version"]
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The group now runs itself."))
+    return _rerender(request, group, self_running_form=form)
+
+
+@require_POST
+def group_end(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = _group_to_manage(request, uuid)
+    form = forms.EndGroupForm(request.POST, group=group)
+    if form.is_valid():
+        try:
+            services.end_group(
+                actor=request.user,
+                group=group,
+                expected_version=form.cleaned_data["version"],
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The group has ended."))
+    return _rerender(request, group, end_form=form)
+
+
+@require_POST
+def group_consent(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """The family's own consent to show its names and contact details to the other members."""
+    group = selectors.get_group_for(request.user, uuid, audit=False)
+    membership = selectors.own_membership(request.user, group)
+    if membership is None:
+        raise PermissionDenied
+    form = forms.ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_consent(
+                actor=request.user, membership=membership, shares=form.cleaned_data["shares"]
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        if form.cleaned_data["shares"]:
+            return _done(
+                request, group, _("The other members now see your names and contact details.")
+            )
+        return _done(
+            request, group, _("The other members no longer see your names and contact details.")
+        )
+    return redirect("networks:group_detail", group.uuid)
+
+
+# -- topics -------------------------------------------------------------------------------------
+
+
+@require_POST
+def topic_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Staff who manage the group set a topic; member families suggest one (self-running)."""
+    group = selectors.get_group_for(request.user, uuid, audit=False)
+    manage = rules.can_manage_group(request.user, group)
+    if not (manage or rules.can_suggest_topics(request.user, group)):
+        raise PermissionDenied
+    form = forms.TopicForm(
+        request.POST, meetings=selectors.open_meetings(group) if manage else None
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if manage:
+                services.add_topic(
+                    actor=request.user,
+                    group=group,
+                    title=data["title"],
+                    description=data["description"],
+                    meeting=data.get("meeting"),
+                )
+            else:
+                services.suggest_topic(
+                    actor=request.user,
+                    group=group,
+                    title=data["title"],
+                    description=data["description"],
+                )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return _done(request, group, _("The topic was added."))
+    return _rerender(request, group, topic_form=form)
+
+
+def _topic_action(request: AuthenticatedHttpRequest, uuid: str, action: str) -> HttpResponse:
+    topic = selectors.get_topic_for(request.user, uuid)
+    group = topic.group
+    try:
+        if action == "support":
+            services.support_topic(
+                actor=request.user, topic=topic, supports=request.POST.get("supports") != "0"
+            )
+            message = _("Thank you: your support was recorded.")
+        elif action == "choose":
+            form = forms.ChooseTopicForm(request.POST, meetings=selectors.open_meetings(group))
+            meeting = form.cleaned_data["meeting"] if form.is_valid() else None
+            services.choose_topic(actor=request.user, topic=topic, meeting=meeting)
+            message = _("The topic was chosen.")
+        else:
+            services.cover_topic(actor=request.user, topic=topic)
+            message = _("The topic was marked covered.")
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("networks:group_detail", group.uuid)
+    return _done(request, group, message)
+
+
+@require_POST
+def topic_support(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    return _topic_action(request, uuid, "support")
+
+
+@require_POST
+def topic_choose(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    return _topic_action(request, uuid, "choose")
+
+
+@require_POST
+def topic_cover(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    return _topic_action(request, uuid, "cover")
+
+
+# -- meetings -----------------------------------------------------------------------------------
+
+
+def meeting_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    group = selectors.get_group_for(request.user, uuid, audit=False)
+    if not rules.can_run_meetings(request.user, group) or not group.is_active:
+        raise PermissionDenied
+    form = forms.MeetingForm(request.POST or None, initial={"place": _last_place(group)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.plan_meeting(
+                actor=request.user, group=group, values=form.cleaned_data
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The meeting was planned."))
+            return redirect("networks:meeting_detail", meeting.uuid)
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {"form": form, "group": group, "title": _("Plan a meeting")},
+    )
+
+
+def _last_place(group: NetworkGroup) -> str:
+    last = selectors.group_meetings(group).exclude(place="").first()
+    return last.place if last is not None else ""
+
+
+def meeting_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, uuid)
+    return _render_meeting(request, meeting)
+
+
+def _render_meeting(
+    request: AuthenticatedHttpRequest, meeting: Meeting, **bound: Any
+) -> HttpResponse:
+    group = meeting.group
+    can_run = rules.can_run_meetings(request.user, group) and group.is_active
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "group": group,
+        "view": selectors.meeting_view(request.user, meeting),
+        "can_run": can_run,
+    }
+    if can_run and not meeting.cancelled:
+        families, labels = selectors.attendance_choices(request.user, meeting)
+        context["attendance_form"] = forms.AttendanceForm(
+            meeting=meeting, families=families, labels=labels
+        )
+        if not meeting.attendance_recorded:
+            context["cancel_form"] = forms.CancelMeetingForm(meeting=meeting)
+    context.update(bound)
+    return render(request, "networks/meeting_detail.html", context)
+
+
+def _meeting_to_run(request: AuthenticatedHttpRequest, uuid: str) -> Meeting:
+    meeting = selectors.get_meeting_for(request.user, uuid, audit=False)
+    if not rules.can_run_meetings(request.user, meeting.group):
+        raise PermissionDenied
+    return meeting
+
+
+def meeting_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    meeting = _meeting_to_run(request, uuid)
+    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(
+                actor=request.user,
+                meeting=meeting,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The meeting was changed."))
+            return redirect("networks:meeting_detail", meeting.uuid)
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {
+            "form": form,
+            "group": meeting.group,
+            "meeting": meeting,
+            "title": _("Change the meeting"),
+        },
+    )
+
+
+@require_POST
+def meeting_cancel(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    meeting = _meeting_to_run(request, uuid)
+    form = forms.CancelMeetingForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.cancel_meeting(
+                actor=request.user, meeting=meeting, expected_version=form.cleaned_data["version"]
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+            return redirect("networks:group_detail", meeting.group.uuid)
+    meeting.refresh_from_db()
+    selectors.audit_meeting_read(request.user, meeting)
+    return _render_meeting(request, meeting, cancel_form=form)
+
+
+@require_POST
+def meeting_attendance(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    meeting = _meeting_to_run(request, uuid)
+    families, labels = selectors.attendance_choices(request.user, meeting)
+    form = forms.AttendanceForm(request.POST, meeting=meeting, families=families, labels=labels)
+    if form.is_valid():
+        try:
+            services.record_attendance(
+                actor=request.user,
+                meeting=meeting,
+                attendees=list(form.cleaned_data["attendees"]),
+                minutes=form.cleaned_data["minutes"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+            meeting.refresh_from_db()
+        else:
+            messages.success(request, _("The attendance and minutes were saved."))
+            return redirect("networks:meeting_detail", meeting.uuid)
+    selectors.audit_meeting_read(request.user, meeting)
+    return _render_meeting(request, meeting, attendance_form=form)
+
+
+urlpatterns: list[URLPattern] = [
+    path("networks/groups/", group_list, name="group_list"),
+    path("networks/groups/create/", group_create, name="group_create"),
+    path("networks/groups/<uuid:uuid>/", group_detail, name="group_detail"),
+    path("networks/groups/<uuid:uuid>/settings/", group_settings, name="group_settings"),
+    path("networks/groups/<uuid:uuid>/members/", group_add_member, name="group_add_member"),
+    path(
+        "networks/groups/<uuid:uuid>/members/remove/",
+        group_remove_member,
+        name="group_remove_member",
+    ),
+    path(
+        "networks/groups/<uuid:uuid>/contact-family/",
+        group_contact_family,
+        name="group_contact_family",
+    ),
+    path(
+        "networks/groups/<uuid:uuid>/self-running/",
+        group_self_running,
+        name="group_self_running",
+    ),
+    path("networks/groups/<uuid:uuid>/end/", group_end, name="group_end"),
+    path("networks/groups/<uuid:uuid>/consent/", group_consent, name="group_consent"),
+    path("networks/groups/<uuid:uuid>/topics/", topic_add, name="topic_add"),
+    path("networks/groups/<uuid:uuid>/meetings/create/", meeting_create, name="meeting_create"),
+    path("networks/topics/<uuid:uuid>/support/", topic_support, name="topic_support"),
+    path("networks/topics/<uuid:uuid>/choose/", topic_choose, name="topic_choose"),
+    path("networks/topics/<uuid:uuid>/cover/", topic_cover, name="topic_cover"),
+    path("networks/meetings/<uuid:uuid>/", meeting_detail, name="meeting_detail"),
+    path("networks/meetings/<uuid:uuid>/edit/", meeting_edit, name="meeting_edit"),
+    path("networks/meetings/<uuid:uuid>/cancel/", meeting_cancel, name="meeting_cancel"),
+    path(
+        "networks/meetings/<uuid:uuid>/attendance/",
+        meeting_attendance,
+        name="meeting_attendance",
+    ),
+]
