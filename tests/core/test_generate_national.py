@@ -1,5 +1,6 @@
 """`generate_national` at 1 % scale: coverage of all municipalities, the invariants the domain
-relies on, refusal without --reset, a reset that touches only national data, determinism."""
+relies on, refusal without --reset, a reset that touches only national data, determinism; at
+5 % (where municipalities are large enough for network groups) the networks data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from django.db.models import Count, F, Q
 
 from samspil.audit.models import AuditEntry
 from samspil.core.demo.national import USERNAME_PREFIX, allocate
-from samspil.families.models import FosterFamily, Placement
+from samspil.families.enums import EngagementKind
+from samspil.families.models import Engagement, FosterFamily, Placement
+from samspil.networks.models import (
+    GroupMembership,
+    Meeting,
+    MentorProfile,
+    Mentorship,
+    NetworkGroup,
+    Topic,
+)
 from samspil.organisations.models import Municipality
 
 SCALE = "0.01"
@@ -99,3 +109,42 @@ def test_allocate_sums_to_total_with_minimum() -> None:
     assert sum(shares) == 10
     assert min(shares) == 1
     assert shares[0] == 7
+
+
+def _groups() -> list[tuple[str, str, int]]:
+    return [
+        (group.name, str(group.uuid), group.meetings.count())
+        for group in NetworkGroup.objects.order_by("uuid")
+    ]
+
+
+def test_generate_national_creates_network_groups_and_mentorships(db: None) -> None:
+    call_command("generate_national", "--scale", "0.05", verbosity=0)
+    institution_groups = NetworkGroup.objects.filter(facilitator_institution__isnull=False)
+    engaged = Engagement.objects.filter(
+        kind=EngagementKind.NETWORK_GROUP, source__startswith="network-group:"
+    )
+    held = Meeting.objects.filter(attendance_recorded=True)
+    assert NetworkGroup.objects.count() == round(500 / 12)
+    assert (
+        GroupMembership.objects.exclude(family__municipality=F("group__municipality")).count() == 0
+    )
+    assert held.count() > NetworkGroup.objects.count() * 6
+    assert held.filter(attendees=None).count() == 0
+    assert Topic.objects.exists()
+    assert institution_groups.exists()
+    assert (
+        engaged.count()
+        == GroupMembership.objects.filter(group__facilitator_institution__isnull=False).count()
+    )
+    assert {e.source for e in engaged} == {f"network-group:{g.uuid}" for g in institution_groups}
+    assert MentorProfile.objects.filter(consents=True).exists()
+    assert Mentorship.objects.annotate(n=Count("contacts")).filter(n__lt=2).count() == 0
+    assert Mentorship.objects.exists()
+
+
+def test_reset_regenerates_the_same_network_groups(db: None) -> None:
+    call_command("generate_national", "--scale", "0.05", verbosity=0)
+    first = _groups()
+    call_command("generate_national", "--scale", "0.05", "--reset", verbosity=0)
+    assert _groups() == first

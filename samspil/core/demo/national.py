@@ -1,5 +1,7 @@
 """Deterministic synthetic data at national scale: all 98 municipalities, about 10,000 foster
-families and 14,000 children with five years of placement history, staff in proportion.
+families and 14,000 children with five years of placement history, staff in proportion, a year
+of competence development (`national_competence.py`) and of network groups and mentor families
+(`national_networks.py`: about 800 groups, 250 mentorships).
 
 Used by `python manage.py generate_national` and by `make bench` (see BENCHMARKS.md). Everything
 is written with `bulk_create` in batches, so the full data set takes minutes, not hours.
@@ -10,6 +12,7 @@ The national data is told apart from the demo data and from real records by mark
 * foster families and institutions: e-mail addresses at `national.samspil.example`;
 * collaborations: the description `NATIONAL_DESCRIPTION`;
 * children: every placement they have is with a national foster family.
+* network groups, mentorships, pools and separations: a national family or user takes part.
 
 `delete_national` removes exactly that data (never audit entries: the log is append-only).
 """
@@ -41,6 +44,7 @@ from samspil.competence.models import (
 )
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
 from samspil.core.demo.national_competence import generate_competence
+from samspil.core.demo.national_networks import generate_networks
 from samspil.core.demo.seed import COMPETENCE_AREAS, TODAY
 from samspil.families.enums import EngagementKind, FamilyKind, PlacementEndReason
 from samspil.families.models import (
@@ -50,6 +54,17 @@ from samspil.families.models import (
     FosterFamily,
     FosterParent,
     Placement,
+)
+from samspil.networks.models import (
+    GroupMembership,
+    Meeting,
+    MentorContact,
+    MentorProfile,
+    Mentorship,
+    NetworkGroup,
+    Pool,
+    Separation,
+    Topic,
 )
 from samspil.organisations.enums import InstitutionKind, OwnerKind
 from samspil.organisations.models import Collaboration, CompetenceArea, Institution, Municipality
@@ -177,6 +192,15 @@ class NationalCounts:
     supervision_sessions: int = 0
     evaluations: int = 0
     competence_engagements: int = 0
+    network_groups: int = 0
+    group_memberships: int = 0
+    network_meetings: int = 0
+    meeting_attendance: int = 0
+    topics: int = 0
+    network_engagements: int = 0
+    mentor_profiles: int = 0
+    mentorships: int = 0
+    mentor_contacts: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -677,8 +701,32 @@ class _Generator:
             ),
         )
         _analyze([Offering, Session, Enrolment, SupervisionCourse, SupervisionSession, Evaluation])
+        networks = generate_networks(
+            rng=self.rng,
+            today=TODAY,
+            families=self.families,
+            consultants={place.municipality.pk: place.consultants for place in places},
+            institutions=self.institutions,
+            consultant_of=lambda family: current[family.pk],
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze(
+            [
+                NetworkGroup,
+                GroupMembership,
+                Meeting,
+                Meeting.attendees.through,
+                Topic,
+                Engagement,
+                MentorProfile,
+                Mentorship,
+                MentorContact,
+            ]
+        )
         counts = self.counts
-        for name, number in competence.items():
+        for name, number in [*competence.items(), *networks.items()]:
             setattr(counts, name, number)
         counts.municipalities = len(places)
         counts.users = len(self.users)
@@ -698,7 +746,8 @@ def delete_national() -> dict[str, int]:
     """Delete the national data set (see the module docstring for how it is recognised).
 
     Side effects: DELETEs of national users, memberships, institutions, collaborations,
-    families (with their parents, assignments and engagements), children and placements.
+    families (with their parents, assignments and engagements), children and placements, and
+    of the network groups, mentorships, pools and separations they are part of.
     Nothing is written to, or deleted from, the audit log. Returns the number of rows deleted
     per model label.
     """
@@ -717,6 +766,23 @@ def delete_national() -> dict[str, int]:
         for label, number in result[1].items():
             deleted[label] = deleted.get(label, 0) + number
 
+    in_national_groups = GroupMembership.objects.filter(family__in=families).values("group_id")
+    count(
+        NetworkGroup.objects.filter(
+            Q(facilitator__in=users) | Q(pk__in=in_national_groups)
+        ).delete()
+    )
+    count(
+        Mentorship.objects.filter(
+            Q(mentor__in=families) | Q(mentee__in=families) | Q(brokered_by__in=users)
+        ).delete()
+    )
+    count(Pool.objects.filter(created_by__in=users).delete())
+    count(
+        Separation.objects.filter(
+            Q(recorded_by__in=users) | Q(family_a__in=families) | Q(family_b__in=families)
+        ).delete()
+    )
     count(SupervisionCourse.objects.filter(institution__in=institutions).delete())
     count(Offering.objects.filter(institution__in=institutions).delete())
     count(Placement.objects.filter(family__in=families).delete())

@@ -15,6 +15,7 @@ from samspil.accounts.models import Membership, User
 from samspil.audit.services import log_action
 from samspil.core.demo.competence import seed_competence
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
+from samspil.core.demo.networks import seed_networks
 from samspil.families.enums import FamilyKind, PlacementEndReason
 from samspil.families.models import (
     Child,
@@ -291,4 +292,6 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
                 )
     progress("kompetenceudvikling og supervision")
     seed_competence(rng, TODAY)
+    progress("netværksgrupper og mentorfamilier")
+    seed_networks(rng, TODAY)
     log_action("core.demo.seed", actor=None, actor_label="seed_demo")
