@@ -41,6 +41,8 @@ from ortools.sat.python import cp_model
 
 SLOTS = ("weekday_daytime", "evenings", "weekends")
 UNPLACED_COST = 100_000
+# Up to this many families every compatible family is a possible meeting point (exact model).
+COMPLETE_UP_TO = 80
 NO_COORDINATES_KM = 25
 MIX_UNIT = 20
 SIMILARITY_UNIT = 10
@@ -268,26 +270,48 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             )
 
 
-def _neighbour_sets(problem: Problem) -> list[list[int]]:
-    """For each family, the families whose home may be its group's meeting point: itself and its
-    `neighbours` nearest compatible families (pinned families: only their pin-mates)."""
+def _compatible_sets(problem: Problem) -> list[list[int]]:
     cands = problem.candidates
+    return [
+        [j for j, o in enumerate(cands) if j != i and _compatible(c, o, problem.separations)]
+        for i, c in enumerate(cands)
+    ]
+
+
+def _neighbour_sets(problem: Problem, compatible: list[list[int]]) -> tuple[list[list[int]], bool]:
+    """For each family, the families whose home may be its group's meeting point: itself and,
+    for pools up to COMPLETE_UP_TO families, every compatible family (the model is then the
+    whole problem); for larger pools its `neighbours` nearest compatible families, ties (many
+    families share a postcode) spread by a fixed pseudo-random order so that they do not all
+    compete for the same few meeting points. Pinned families: only their pin-mates. Returns the
+    sets and whether they are complete."""
+    cands = problem.candidates
+    n = len(cands)
     by_pin: dict[int, list[int]] = {}
     for index, c in enumerate(cands):
         if c.pinned is not None:
             by_pin.setdefault(c.pinned, []).append(index)
+    complete = n <= COMPLETE_UP_TO
     result: list[list[int]] = []
     for i, c in enumerate(cands):
         if c.pinned is not None:
             result.append(list(by_pin[c.pinned]))
             continue
+        if complete:
+            result.append([i, *compatible[i]])
+            continue
         scored = sorted(
-            (distance_km(c, o), j)
-            for j, o in enumerate(cands)
-            if j != i and _compatible(c, o, problem.separations)
+            compatible[i], key=lambda j: (distance_km(c, cands[j]), (i * 7919 + j * 104729) % n)
         )
-        result.append([i] + [j for _, j in scored[: problem.neighbours]])
-    return result
+        result.append([i, *scored[: problem.neighbours]])
+    return result, complete
+
+
+def _greedy_partition(problem: Problem) -> list[tuple[int, list[int]]]:
+    """The greedy baseline's groups as (meeting point, members) by index, for a warm start."""
+    index = {c.key: i for i, c in enumerate(problem.candidates)}
+    groups = greedy(problem).groups
+    return [(index[g.centre], [index[k] for k in g.members]) for g in groups]
 
 
 def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
@@ -299,7 +323,15 @@ def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
     n = len(cands)
     weights = problem.weights
     mix = _PoolMix.of(cands)
-    allowed = _neighbour_sets(problem)
+    compatible = _compatible_sets(problem)
+    allowed, complete = _neighbour_sets(problem, compatible)
+    # Warm start from the greedy baseline: its meeting points become allowed and its groups
+    # the solver's first hint, so the optimiser is never worse than the baseline.
+    warm = [] if any(c.pinned is not None for c in cands) else _greedy_partition(problem)
+    for meeting_point, group in warm:
+        for i in group:
+            if meeting_point not in allowed[i]:
+                allowed[i].append(meeting_point)
     centred_on: list[list[int]] = [[] for _ in range(n)]
     for i, medians in enumerate(allowed):
         for m in medians:
@@ -386,6 +418,10 @@ def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
             # Symmetry: a pinned group meets at its first pinned family's home.
             model.add(x[i, i] == 0)
 
+    hinted = {(i, meeting_point) for meeting_point, group in warm for i in group}
+    if warm:
+        for key, var in x.items():
+            model.add_hint(var, key in hinted)
     model.minimize(sum(objective))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = problem.time_limit
@@ -421,28 +457,28 @@ def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
         groups=tuple(groups),
         unplaced=unplaced,
         objective=round(solver.objective_value),
-        bound=max(math.ceil(solver.best_objective_bound - 1e-6), _simple_bound(problem, allowed)),
+        bound=max(
+            math.ceil(solver.best_objective_bound - 1e-6) if complete else 0,
+            _simple_bound(problem, compatible),
+        ),
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         seconds=time.perf_counter() - started,
     )
 
 
-def _simple_bound(problem: Problem, allowed: list[list[int]]) -> int:
-    """A bound that holds whatever CP-SAT proves: every family but the (at most n / min_size)
-    meeting points pays at least its cheapest allowed assignment, or the unplaced cost."""
+def _simple_bound(problem: Problem, compatible: list[list[int]]) -> int:
+    """A lower bound on the objective of *any* composition (not only the model's): every family
+    but the (at most n / min_size) meeting points pays at least its cheapest assignment to a
+    compatible family, or the unplaced cost. CP-SAT's own bound is added only when the model is
+    the whole problem (see `_neighbour_sets`)."""
     cands = problem.candidates
-    cheapest = sorted(
-        min(
-            [assignment_cost(c, cands[m], problem.weights) for m in allowed[i] if m != i]
-            or [UNPLACED_COST]
-        )
-        if problem.allow_unplaced is False or c.pinned is not None
-        else min(
-            [assignment_cost(c, cands[m], problem.weights) for m in allowed[i] if m != i]
-            + [UNPLACED_COST]
-        )
-        for i, c in enumerate(cands)
-    )
+    cheapest: list[int] = []
+    for i, c in enumerate(cands):
+        costs = [assignment_cost(c, cands[m], problem.weights) for m in compatible[i]]
+        if problem.allow_unplaced and c.pinned is None:
+            costs.append(UNPLACED_COST)
+        cheapest.append(min(costs, default=UNPLACED_COST))
+    cheapest.sort()
     centres = len(cands) // problem.min_size
     return sum(cheapest[centres:])
 

@@ -102,7 +102,7 @@ def test_demo_one_group_has_a_cadence_gap(seeded: None) -> None:
 def test_demo_institution_facilitated_groups_engage_each_member(seeded: None) -> None:
     group = NetworkGroup.objects.get(name="Netværksgruppen Fjordbakken")
     engaged = Engagement.objects.filter(
-        source=f"network-group:{group.uuid}", kind=EngagementKind.NETWORK_GROUP
+        source=f"networks.group:{group.uuid}", kind=EngagementKind.NETWORK_GROUP
     )
     assert group.facilitator_institution is not None
     assert set(engaged.values_list("family", flat=True)) == set(

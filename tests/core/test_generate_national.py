@@ -122,7 +122,7 @@ def test_generate_national_creates_network_groups_and_mentorships(db: None) -> N
     call_command("generate_national", "--scale", "0.05", verbosity=0)
     institution_groups = NetworkGroup.objects.filter(facilitator_institution__isnull=False)
     engaged = Engagement.objects.filter(
-        kind=EngagementKind.NETWORK_GROUP, source__startswith="network-group:"
+        kind=EngagementKind.NETWORK_GROUP, source__startswith="networks.group:"
     )
     held = Meeting.objects.filter(attendance_recorded=True)
     assert NetworkGroup.objects.count() == round(500 / 12)
@@ -137,7 +137,7 @@ def test_generate_national_creates_network_groups_and_mentorships(db: None) -> N
         engaged.count()
         == GroupMembership.objects.filter(group__facilitator_institution__isnull=False).count()
     )
-    assert {e.source for e in engaged} == {f"network-group:{g.uuid}" for g in institution_groups}
+    assert {e.source for e in engaged} == {f"networks.group:{g.uuid}" for g in institution_groups}
     assert MentorProfile.objects.filter(consents=True).exists()
     assert Mentorship.objects.annotate(n=Count("contacts")).filter(n__lt=2).count() == 0
     assert Mentorship.objects.exists()

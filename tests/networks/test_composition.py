@@ -227,3 +227,20 @@ def test_hard_constraints_hold_for_any_pool(
         assert group.slot in common
         for pair in separations:
             assert not pair <= set(group.members)
+
+
+def test_a_large_pool_at_one_postcode_is_composed_no_worse_than_greedy_and_bound_holds() -> None:
+    rng = random.Random(9)
+    families = [
+        family(
+            str(i),
+            slots=tuple(rng.sample(SLOTS, 2)),
+            at=VEJLE if i % 3 else FREDERICIA,
+            experienced=rng.random() < 0.4,
+        )
+        for i in range(120)
+    ]
+    problem = quick(*families, allow_unplaced=True, time_limit=3)
+    optimised, baseline = solve(problem), greedy(problem)
+    assert optimised.objective <= baseline.objective
+    assert optimised.bound <= min(optimised.objective, baseline.objective)

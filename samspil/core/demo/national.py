@@ -73,6 +73,8 @@ SEED = 20261101
 USERNAME_PREFIX = "nat."
 EMAIL_DOMAIN = "national.samspil.example"
 NATIONAL_DESCRIPTION = "Syntetiske nationale data (generate_national)."
+# Engagements of other kinds come with their own records (e.g. a network group's).
+GENERIC_ENGAGEMENT_KINDS = [k for k in EngagementKind if k != EngagementKind.NETWORK_GROUP]
 BATCH_SIZE = 2000
 
 # Targets at scale 1.0.
@@ -544,7 +546,7 @@ class _Generator:
             Engagement(
                 family=family,
                 institution=rng.choice(place.institutions),
-                kind=rng.choice(list(EngagementKind)),
+                kind=rng.choice(GENERIC_ENGAGEMENT_KINDS),
                 starts_on=starts,
                 ends_on=ends,
                 access_until=ends + dt.timedelta(days=grace) if ends else None,

@@ -214,7 +214,7 @@ class _Networks:
                         starts_on=started,
                         ends_on=ended,
                         access_until=ended + dt.timedelta(days=grace) if ended else None,
-                        source=f"network-group:{group.uuid}",
+                        source=f"networks.group:{group.uuid}",
                     )
                 )
         last_day = ended or today

@@ -6,7 +6,7 @@ from facilitated to self-running, ending a group, meetings with attendance and m
 Each function is one use case: keyword-only, atomic, permission-checked (raising
 `PermissionDeniedError`), validated (raising `ValidationError` with every problem at once) and
 audited with `log_action("networks.<object>.<verb>", …)`. A facilitator from an institution gets
-an engagement with each member family (source `network-group:<uuid>`), so the institution's
+an engagement with each member family (source `networks.group:<uuid>`), so the institution's
 staff see the families while they facilitate, plus the municipality's grace period; removing
 a member ends that family's engagement, ending the group ends them all.
 
@@ -54,7 +54,7 @@ CADENCE_DAYS = (7, 365)
 
 
 def engagement_source(group: NetworkGroup) -> str:
-    return f"network-group:{group.uuid}"
+    return f"networks.group:{group.uuid}"
 
 
 def facilitator_institution(facilitator: User) -> Institution | None:
