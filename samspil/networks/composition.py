@@ -434,6 +434,17 @@ def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
             raise _infeasible(problem)
+        if warm and (problem.allow_unplaced or sum(len(g) for _, g in warm) == n):
+            # Out of time before the first solution: the greedy one is still a valid proposal.
+            fallback = greedy(problem)
+            return Result(
+                groups=fallback.groups,
+                unplaced=fallback.unplaced,
+                objective=fallback.objective,
+                bound=_simple_bound(problem, compatible),
+                status="feasible",
+                seconds=time.perf_counter() - started,
+            )
         raise CompositionError(
             "The optimiser found no composition within the time limit; try fewer families or a "
             "longer time limit."

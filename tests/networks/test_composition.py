@@ -238,9 +238,9 @@ def test_a_large_pool_at_one_postcode_is_composed_no_worse_than_greedy_and_bound
             at=VEJLE if i % 3 else FREDERICIA,
             experienced=rng.random() < 0.4,
         )
-        for i in range(120)
+        for i in range(100)
     ]
-    problem = quick(*families, allow_unplaced=True, time_limit=3)
+    problem = quick(*families, allow_unplaced=True, time_limit=10)
     optimised, baseline = solve(problem), greedy(problem)
     assert optimised.objective <= baseline.objective
     assert optimised.bound <= min(optimised.objective, baseline.objective)
