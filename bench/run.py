@@ -10,17 +10,25 @@ Side effects: migrates and writes the bench database (national data, a TOTP auth
 API token for each measuring user, audit entries for the reads measured); writes BENCHMARKS.md
 (or --output). Progress goes to stderr.
 
-Then `bench/composition.py`: the network-group optimiser against a greedy assignment on
-synthetic pools of 50, 200 and 1,000 families (no database), written as its own section.
+The hotline is measured like the other pages (the leaders' statistics page, the consultant's
+start page with its follow-ups) plus one write: registering a call end to end through the API
+(`POST /api/v1/hotline-calls` → the call and the fixed consultant's follow-up with its due
+date; each request adds a call to the bench database). Then `bench/composition.py`: the
+network-group optimiser against a greedy assignment on synthetic pools of 50, 200 and 1,000
+families (no database), and `bench/rota.py`'s quarter rota for 30 staff when it is there
+(`run_rota_bench`), each written as its own section.
 
     uv run python bench/run.py [--requests 30] [--warmup 5] [--scale 1.0] [--output FILE]
                                [--composition-time-factor 1.0 | --skip-composition]
+                               [--skip-rota]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import inspect
+import json
 import math
 import os
 import platform
@@ -31,6 +39,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +83,12 @@ from samspil.accounts.enums import Role  # noqa: E402
 from samspil.accounts.models import User  # noqa: E402
 from samspil.accounts.scopes import scope_for  # noqa: E402
 from samspil.accounts.services import create_api_token  # noqa: E402
+from samspil.api import api  # noqa: E402
 from samspil.audit.models import AuditEntry  # noqa: E402
 from samspil.audit.services import log_action  # noqa: E402
 from samspil.competence.models import Offering  # noqa: E402
 from samspil.core.demo.national import national_exists, national_username  # noqa: E402
+from samspil.core.demo.national_hotline import NATIONAL_SUFFIX  # noqa: E402
 from samspil.families.models import (  # noqa: E402
     Child,
     ConsultantAssignment,
@@ -85,6 +96,7 @@ from samspil.families.models import (  # noqa: E402
     FosterParent,
     Placement,
 )
+from samspil.hotline.models import Call, Hotline, Shift  # noqa: E402
 from samspil.networks.models import Meeting, Mentorship, NetworkGroup  # noqa: E402
 
 # The test Client's host name, as the test runner would allow it.
@@ -107,19 +119,22 @@ class Page:
     path: str  # may contain {family}; with `url_name`, the query string (may contain {new_family})
     who: str  # "consultant", "leader", "foster_parent", "specialist", "api" or "anonymous"
     url_name: str = ""  # reversed for the path when given (pages whose views may not exist yet)
-    arg: str = ""  # the record whose UUID is the URL's argument: "group"
+    arg: str = ""  # the record whose UUID is the URL's argument: "group", "hotline"
+    body: str = ""  # a POST's JSON body (may contain {family} and {now}); empty for a GET
+    expected: int = 200  # the status of a request that worked
 
     @property
     def needs(self) -> set[str]:
-        """The records (Clients.ids keys) the path needs."""
-        wanted = {name for name in ("family", "new_family", "group") if f"{{{name}}}" in self.path}
+        """The records (Clients.ids keys) the path and body need."""
+        text = self.path + self.body
+        wanted = {name for name in ("family", "new_family", "group") if f"{{{name}}}" in text}
         return wanted | ({self.arg} if self.arg else set())
 
 
 PAGES = [
     Page("Minimal view (yardstick)", "/bench/minimal", "consultant"),
     Page("Minimal view, anonymous", "/bench/minimal", "anonymous"),
-    Page("Start page", "/", "consultant"),
+    Page("Start page (with hotline follow-ups)", "/", "consultant"),
     Page("Family list", "/families/", "consultant"),
     Page("Family list, search", "/families/?q=Hansen", "consultant"),
     Page("Family detail", "/families/{family}/", "consultant"),
@@ -142,8 +157,29 @@ PAGES = [
         "consultant",
         url_name="networks:mentor_suggestions",
     ),
+    Page(
+        "Hotline statistics (leader)",
+        "",
+        "leader",
+        url_name="hotline:statistics",
+        arg="hotline",
+    ),
+    Page(
+        "Registering a hotline call end to end (API POST)",
+        "/api/v1/hotline-calls",
+        "api",
+        body='{{"family": "{family}", "received_at": "{now}"}}',
+        expected=201,
+    ),
 ]
 YARDSTICK = PAGES[0]
+HOTLINE_CALLS = "/api/v1/hotline-calls"
+
+
+def api_has_post(path: str) -> bool:
+    """Whether the API offers POST `path` (the hotline endpoint is written alongside this)."""
+    paths = api.get_openapi_schema().get("paths", {})
+    return "post" in paths.get(path, {})
 
 
 def available(pages: list[Page]) -> tuple[list[Page], list[str]]:
@@ -151,6 +187,11 @@ def available(pages: list[Page]) -> tuple[list[Page], list[str]]:
     defined (yet): the networks views are written alongside this benchmark."""
     found, notes = [], []
     for page in pages:
+        if page.body and not api_has_post(page.path):
+            notes.append(
+                f"{page.label}: the API has no `POST {page.path}` (yet), so it was not measured."
+            )
+            continue
         if page.url_name:
             try:
                 reverse(page.url_name, args=[uuid.UUID(int=0)] if page.arg else [])
@@ -183,6 +224,15 @@ class Clients:
         if not page.url_name:
             return query
         return reverse(page.url_name, args=[self.ids[page.arg]] if page.arg else []) + query
+
+    def send(self, page: Page) -> Any:
+        """One request for `page`: a GET, or a POST of its body (`{now}` a minute ago)."""
+        client = self.by_who[page.who]
+        if not page.body:
+            return client.get(self.path(page))
+        now = (timezone.localtime() - timedelta(minutes=1)).isoformat()
+        body = page.body.format(now=now, **self.ids)
+        return client.post(self.path(page), data=json.loads(body), content_type="application/json")
 
     def shown(self, page: Page) -> str:
         """The path with the records' UUIDs masked, for the report."""
@@ -234,6 +284,7 @@ def prepare_database(scale: float) -> float | None:
         and Offering.objects.filter(responsible__username__startswith="nat.").exists()
         and generated is not None
         and "network_groups" in generated.data  # generated with the networks data
+        and "hotline_calls" in generated.data  # and with the hotline data
     )
     if complete:
         log("National data set present.")
@@ -312,6 +363,13 @@ def clients_for(code: str) -> Clients:
     )
     if new_family is not None:
         ids["new_family"] = str(new_family.uuid)
+    hotline = (
+        Hotline.objects.filter(municipality__code=code, name__endswith=NATIONAL_SUFFIX)
+        .order_by("id")
+        .first()
+    )
+    if hotline is not None:
+        ids["hotline"] = str(hotline.uuid)
     return Clients(
         code=code,
         by_who={
@@ -342,11 +400,11 @@ class QueryTimer:
             self.timings.append(((time.perf_counter() - started) * 1000, sql))
 
 
-def count_queries(client: Client, path: str) -> tuple[int, int, QueryTimer]:
-    """One untimed GET: its status, its number of queries and their timings."""
+def count_queries(clients: Clients, page: Page) -> tuple[int, int, QueryTimer]:
+    """One untimed request: its status, its number of queries and their timings."""
     timer = QueryTimer()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        response = client.get(path)
+        response = clients.send(page)
     return response.status_code, len(captured.captured_queries), timer
 
 
@@ -362,28 +420,25 @@ def measure(
     for page in pages:
         bar.set_postfix_str(f"warm-up: {page.label}")
         for _ in range(warmup):
-            large.by_who[page.who].get(large.path(page))
+            large.send(page)
         if small.has(page):
-            small.by_who[page.who].get(small.path(page))
+            small.send(page)
         bar.update(warmup + 1)
     bar.set_postfix_str("measuring")
     for round_number in range(requests):
         shift = round_number % len(pages)
         for result in results[shift:] + results[:shift]:
-            client = large.by_who[result.page.who]
-            path = large.path(result.page)
             cpu_started = time.thread_time()
             started = time.perf_counter()
-            response = client.get(path)
+            response = large.send(result.page)
             result.samples_ms.append((time.perf_counter() - started) * 1000)
             result.cpu_ms.append((time.thread_time() - cpu_started) * 1000)
             result.statuses.add(response.status_code)
             bar.update(1)
     bar.set_postfix_str("counting queries, profiling")
     for result in results:
-        client = large.by_who[result.page.who]
         runs = sorted(
-            (count_queries(client, large.path(result.page)) for _ in range(3)),
+            (count_queries(large, result.page) for _ in range(3)),
             key=lambda run: sum(ms for ms, _sql in run[2].timings),
         )
         _status, result.queries, timer = runs[1]
@@ -392,10 +447,8 @@ def measure(
         result.slowest_sql_ms = slowest_ms
         result.slowest_sql = " ".join(slowest_sql.split())
         if small.has(result.page):
-            result.small_status, result.small_queries, _timer = count_queries(
-                small.by_who[result.page.who], small.path(result.page)
-            )
-        result.profile = profile_page(client, large.path(result.page))
+            result.small_status, result.small_queries, _timer = count_queries(small, result.page)
+        result.profile = profile_page(large, result.page)
         bar.update(4)
     bar.close()
     return results
@@ -424,12 +477,13 @@ def _code_key(function: Callable[..., Any]) -> tuple[str, int, str]:
     return (code.co_filename, code.co_firstlineno, code.co_name)
 
 
-def profile_page(client: Client, path: str, requests: int = 10) -> list[tuple[str, float]]:
-    """Run `requests` GETs under cProfile; the share of time inside each probe, largest first."""
+def profile_page(clients: Clients, page: Page, requests: int = 10) -> list[tuple[str, float]]:
+    """Run `requests` requests under cProfile; the share of time inside each probe, largest
+    first."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(path)
+        clients.send(page)
     profiler.disable()
     stats = pstats.Stats(profiler)
     table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
@@ -552,6 +606,8 @@ def row_counts() -> dict[str, int]:
         "network groups": NetworkGroup.objects.count(),
         "network meetings": Meeting.objects.count(),
         "mentorships": Mentorship.objects.count(),
+        "hotline shifts": Shift.objects.count(),
+        "hotline calls": Call.objects.count(),
     }
 
 
@@ -566,6 +622,7 @@ class RunInfo:
     load_after: tuple[float, float, float]
     notes: list[str] = field(default_factory=list)  # pages skipped or measured only in part
     composition: list[str] = field(default_factory=list)  # the composition section's lines
+    hotline: list[str] = field(default_factory=list)  # the hotline section's lines
 
 
 def _load(load: tuple[float, float, float]) -> str:
@@ -597,7 +654,11 @@ def render_markdown(results: list[Result], info: RunInfo) -> str:
         )
         if result is not yardstick:
             misses += diagnose(result, yardstick)
-    bad_status = [r for r in results if r.statuses != {200} or r.small_status not in (200, None)]
+    bad_status = [
+        r
+        for r in results
+        if r.statuses != {r.page.expected} or r.small_status not in (r.page.expected, None)
+    ]
     generated = (
         f"; generating the national data set took {info.generated_s:.0f} s"
         if info.generated_s
@@ -671,7 +732,8 @@ def render_markdown(results: list[Result], info: RunInfo) -> str:
         lines += ["Caveats of this run:", "", *[f"- {note}" for note in notes], ""]
     if bad_status:
         lines += [
-            "Pages that did not answer 200 (their timings measure an error, not the page): "
+            "Pages that did not answer as expected (200, or 201 for the POST; their timings "
+            "measure an error, not the page): "
             + ", ".join(
                 f"{r.page.label} ({sorted(r.statuses)}, Læsø {r.small_status})" for r in bad_status
             )
@@ -688,8 +750,55 @@ def render_markdown(results: list[Result], info: RunInfo) -> str:
     else:
         lines.append("No page misses the target.")
     lines += ["", "Within the target: " + (", ".join(within) or "none") + ".", ""]
+    lines += info.hotline
     lines += info.composition
     return "\n".join(lines)
+
+
+def rota_section() -> tuple[list[str], list[str]]:
+    """`bench/rota.py`'s quarter rota for 30 staff (written alongside this): its markdown lines,
+    or a note why it was left out. Uses `run_rota_bench` when the module has it, else its
+    `run` and `render` (shaped like `bench/composition.py`)."""
+    try:
+        from bench import rota as rota_bench
+    except ImportError:
+        return [], ["Hotline rota: there is no `bench/rota.py` (yet), so it was not measured."]
+    log("Hotline rota benchmark (bench/rota.py) …")
+    run_rota_bench = getattr(rota_bench, "run_rota_bench", None)
+    if run_rota_bench is not None:
+        accepts_log = "log" in inspect.signature(run_rota_bench).parameters
+        output = run_rota_bench(log=log) if accepts_log else run_rota_bench()
+        if isinstance(output, str):
+            return output.splitlines(), []
+        return [str(line) for line in output or []], []
+    run, render = getattr(rota_bench, "run", None), getattr(rota_bench, "render", None)
+    if run is None or render is None:
+        return [], ["Hotline rota: `bench/rota.py` has no `run_rota_bench`, so it was not run."]
+    problem, rows = run(log=log)
+    return list(render(problem, rows, nproc())), []
+
+
+def hotline_section(results: list[Result], rota: list[str]) -> list[str]:
+    """What the hotline rows of the table measure, and the rota benchmark's own lines."""
+    measured = {r.page.label for r in results}
+    lines = [
+        "## Hotline",
+        "",
+        "In the table above: **Start page (with hotline follow-ups)** is the consultant's start",
+        "page, whose panel lists the consultant's open follow-ups and escalations; **Hotline",
+        "statistics (leader)** is the project lead's page for København's national hotline (a",
+        "year of calls: hour of day, weekday, holiday periods against normal weeks, topics,",
+        "families, follow-ups, with its charts), counted in the database with a fixed number of",
+        "queries; **Registering a hotline call end to end (API POST)** is `POST",
+        f'{HOTLINE_CALLS}` with the consultant\'s token and `{{"family": …, "received_at": …}}`:',
+        "the request, the policy, the call, the follow-up for the family's fixed consultant with",
+        "its due date (the next working day), two audit entries, and the JSON answer (201). It is",
+        "measured in the same rounds as the pages; every request adds a call.",
+        "",
+    ]
+    if "Registering a hotline call end to end (API POST)" not in measured:
+        lines += ["The call registration was not measured (see the caveats).", ""]
+    return lines + rota + ([""] if rota else [])
 
 
 def main() -> None:
@@ -709,6 +818,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--skip-composition", action="store_true", help="leave out the composition benchmark"
+    )
+    parser.add_argument(
+        "--skip-rota", action="store_true", help="leave out bench/rota.py's quarter rota"
     )
     args = parser.parse_args()
 
@@ -736,10 +848,12 @@ def main() -> None:
         log(f"NOTE: {note}")
     results = measure(pages, large, small, args.warmup, args.requests)
     for result in results:
-        if result.statuses != {200}:
+        if result.statuses != {result.page.expected}:
             log(f"WARNING: {result.page.label} answered {sorted(result.statuses)} (København)")
-        if result.small_status not in (200, None):
+        if result.small_status not in (result.page.expected, None):
             log(f"WARNING: {result.page.label} answered {result.small_status} (Læsø)")
+    rota_lines, rota_notes = ([], []) if args.skip_rota else rota_section()
+    notes += rota_notes
     section: list[str] = []
     if not args.skip_composition:
         rows = composition.run(time_factor=args.composition_time_factor, log=log)
@@ -754,6 +868,7 @@ def main() -> None:
         load_after=os.getloadavg(),
         notes=notes,
         composition=section,
+        hotline=hotline_section(results, rota_lines),
     )
     args.output.write_text(render_markdown(results, info), encoding="utf-8")
     log(f"Wrote {args.output}.")

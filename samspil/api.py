@@ -80,6 +80,7 @@ def conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
 def _register_routers() -> None:
     from samspil.competence.api import router as competence_router
     from samspil.families.api import router as families_router
+    from samspil.hotline.api import router as hotline_router
     from samspil.networks.api import router as networks_router
     from samspil.organisations.api import router as organisations_router
 
@@ -87,6 +88,7 @@ def _register_routers() -> None:
     api.add_router("/", families_router)
     api.add_router("/", competence_router)
     api.add_router("/", networks_router)
+    api.add_router("/", hotline_router)
 
 
 _register_routers()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samspil.families",
     "samspil.competence",
     "samspil.networks",
+    "samspil.hotline",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("samspil.families.urls")),
     path("", include("samspil.competence.urls")),
     path("", include("samspil.networks.urls")),
+    path("", include("samspil.hotline.urls")),
     path("", include("samspil.organisations.urls")),
     path("", include("samspil.audit.urls")),
     path("", include("samspil.accounts.urls")),

@@ -64,17 +64,17 @@ class Membership(models.Model):
                 name="membership_organisation_matches_role",
                 condition=(
                     Q(
-                        role__in=[r.value for r in MUNICIPAL_ROLES],
+                        role__in=sorted(r.value for r in MUNICIPAL_ROLES),
                         municipality__isnull=False,
                         institution__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in INSTITUTION_ROLES],
+                        role__in=sorted(r.value for r in INSTITUTION_ROLES),
                         municipality__isnull=True,
                         institution__isnull=False,
                     )
                     | Q(
-                        role__in=[r.value for r in GLOBAL_ROLES],
+                        role__in=sorted(r.value for r in GLOBAL_ROLES),
                         municipality__isnull=True,
                         institution__isnull=True,
                     )

@@ -54,6 +54,10 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
                 scope.municipalities(Role.CONSULTANT, Role.LEADER)
                 or scope.institutions(Role.COORDINATOR)
             ),
+            "hotlines": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER)
+                or scope.institutions(Role.SPECIALIST, Role.COORDINATOR)
+            ),
             "mentors": bool(scope.municipalities(Role.CONSULTANT, Role.LEADER))
             or scope.is_foster_parent,
             "own_family": scope.is_foster_parent,

@@ -11,6 +11,7 @@ from samspil.accounts.scopes import scope_for
 from samspil.competence.selectors.enrolment import upcoming_for_consultant
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.families import selectors as family_selectors
+from samspil.hotline.selectors.followups import start_page_panel
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -40,6 +41,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "upcoming": (
             upcoming_for_consultant(request.user) if scope.has_role(Role.CONSULTANT) else []
         ),
+        "hotline_panel": start_page_panel(request.user),
         "is_leader": scope.has_role(Role.LEADER),
         "is_specialist": bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
         "is_overview_only": bool(scope.global_roles)

@@ -8,6 +8,6 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         # Network meetings on the year calendar and in the iCalendar feed.
         from samspil.competence.selectors.calendar import register_calendar_provider
-        from samspil.networks.selectors.groups import network_meetings
+        from samspil.networks.selectors.meetings import network_meetings
 
         register_calendar_provider(network_meetings)

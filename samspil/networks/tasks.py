@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from samspil.networks.services import pools
+from samspil.networks.services import proposals
 
 
 @task()
 def compute_proposal(pool_id: int) -> None:
     """Compose the pool's network groups with the optimiser (see
-    `services.pools.compute_proposal`)."""
-    pools.compute_proposal(pool_id)
+    `services.proposals.compute_proposal`)."""
+    proposals.compute_proposal(pool_id)

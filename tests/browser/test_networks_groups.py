@@ -1,7 +1,8 @@
 """Network groups end to end in Chromium: the facilitator plans a meeting and records
 attendance and minutes; the foster parent sees the group and the next meeting and gives
-consent to share contact details; a cadence gap shows on the gaps page; axe-core on the group
-pages at desktop and phone width.
+consent to share contact details; a cadence gap shows on the gaps page; a consultant finds
+families by search to add to a group and to compose a new one (with HTMX, and without
+JavaScript); axe-core on the group pages at desktop and phone width.
 
 The live server runs in real time, so dates are relative to today. The pages may be shown in
 Danish or English (their translation is under way): elements are found by id, name, form
@@ -44,9 +45,12 @@ def browse(browser: Browser, live_server: Any) -> Iterator[Browse]:
     """`browse(user)` → a page in a browser of its own, logged in with the session cookie."""
     contexts: list[BrowserContext] = []
 
-    def _browse(user: User, viewport: dict[str, int] = DESKTOP) -> Page:
+    def _browse(user: User, viewport: dict[str, int] = DESKTOP, *, javascript: bool = True) -> Page:
         context = browser.new_context(
-            locale="da-DK", viewport=viewport, timezone_id="Europe/Copenhagen"
+            locale="da-DK",
+            viewport=viewport,
+            timezone_id="Europe/Copenhagen",
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -222,7 +226,95 @@ def test_cadence_gap_shows_on_the_gaps_page(world, browse: Browse, url) -> None:
     expect(leader.locator("section[aria-labelledby=gaps]")).to_contain_text("Netværk Sent")
 
 
-# -- 4. accessibility of the other pages ----------------------------------------------------------
+# -- 4. finding families by search ----------------------------------------------------------------
+
+
+def test_consultant_adds_a_family_found_by_search(world, browse: Browse, url) -> None:
+    group = group_for(world, [world.family_a], name="Netværk Nordvest")
+    group_path = f"/networks/groups/{group.uuid}/"
+    consultant = browse(world.consultant_a)
+
+    consultant.goto(url(group_path))
+    consultant.locator("#member-search-q").fill("Øster")
+    results = consultant.locator("#member-search-results li")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Familien Østergaard")
+    assert_accessible(consultant)
+    results.first.locator("button[type=submit]").click()
+
+    expect(consultant).to_have_url(url(group_path))
+    expect(status_message(consultant)).to_be_visible()
+    assert GroupMembership.objects.filter(
+        group=group, family=world.family_a_other, left_on__isnull=True
+    ).exists()
+
+
+def test_consultant_adds_a_family_found_by_search_without_javascript(
+    world, browse: Browse, url
+) -> None:
+    group = group_for(world, [world.family_a], name="Netværk Nordvest")
+    group_path = f"/networks/groups/{group.uuid}/"
+    consultant = browse(world.consultant_a, javascript=False)
+
+    consultant.goto(url(group_path))
+    consultant.locator("#member-search-q").fill("Øster")
+    consultant.locator(f"form[action='{group_path}members/'] button[type=submit]").click()
+    expect(consultant).to_have_url(url(f"{group_path}members/?q=%C3%98ster"))
+    results = consultant.locator("#member-search-results li")
+    expect(results).to_have_count(1)
+    results.first.locator("button[type=submit]").click()
+
+    expect(consultant).to_have_url(url(group_path))
+    assert GroupMembership.objects.filter(group=group, family=world.family_a_other).exists()
+
+
+def test_consultant_composes_a_group_choosing_families_by_search(
+    world, browse: Browse, url
+) -> None:
+    consultant = browse(world.consultant_a)
+    consultant.goto(url("/networks/groups/create/"))
+    consultant.locator("#id_name").fill("Netværk Syd")
+
+    # Search, tick, search again: the ticked family stays chosen.
+    choices = consultant.locator("#family-choices")
+    consultant.locator("#family-search-q").fill("Andersen")
+    choices.locator(f"#family-{world.family_a.uuid}").check()
+    consultant.locator("#family-search-q").fill("Øster")
+    expect(choices.locator(f"#family-{world.family_a_other.uuid}")).to_be_visible()
+    expect(choices.locator(f"#family-{world.family_a.uuid}")).to_be_checked()
+    choices.locator(f"#family-{world.family_a_other.uuid}").check()
+    assert_accessible(consultant)
+
+    consultant.locator("#id_facilitator").select_option(str(world.consultant_a.pk))
+    consultant.locator("#id_meeting_slot").select_option("evenings")
+    consultant.locator("main form button[type=submit]:not([name=search])").click()
+    expect(consultant).to_have_url(re.compile(r"/networks/groups/[0-9a-f-]{36}/$"))
+    group = NetworkGroup.objects.get(name="Netværk Syd")
+    assert set(GroupMembership.objects.filter(group=group).values_list("family", flat=True)) == {
+        world.family_a.pk,
+        world.family_a_other.pk,
+    }
+
+
+def test_consultant_composes_a_group_without_javascript(world, browse: Browse, url) -> None:
+    consultant = browse(world.consultant_a, javascript=False)
+    consultant.goto(url("/networks/groups/create/"))
+    consultant.locator("#id_name").fill("Netværk Syd")
+    consultant.locator("#family-search-q").fill("Familien")
+    consultant.locator("main form button[name=search]").click()
+    # The page again, with the matches and what was typed.
+    expect(consultant.locator("#id_name")).to_have_value("Netværk Syd")
+    consultant.locator(f"#family-{world.family_a.uuid}").check()
+    consultant.locator(f"#family-{world.family_a_other.uuid}").check()
+    consultant.locator("#id_facilitator").select_option(str(world.consultant_a.pk))
+    consultant.locator("#id_meeting_slot").select_option("evenings")
+    consultant.locator("main form button[type=submit]:not([name=search])").click()
+    expect(consultant).to_have_url(re.compile(r"/networks/groups/[0-9a-f-]{36}/$"))
+    group = NetworkGroup.objects.get(name="Netværk Syd")
+    assert GroupMembership.objects.filter(group=group).count() == 2
+
+
+# -- 5. accessibility of the other pages ----------------------------------------------------------
 
 
 def _pages(world: Any) -> dict[str, tuple[User, str]]:
@@ -232,17 +324,30 @@ def _pages(world: Any) -> dict[str, tuple[User, str]]:
     group: NetworkGroup = group_for(world, name="Netværk Nordvest", started_on=started_days_ago(60))
     meeting = meeting_for(group, days_from_today(-1), attendees=[world.family_a])
     meeting_for(group, days_from_today(14), agenda="Søvn")
+    factories.FamilyFactory(municipality=world.a, name="Familien Holm")  # found by the search
     return {
         "group-list": (world.consultant_a, "/networks/groups/"),
         "group-create": (world.consultant_a, "/networks/groups/create/"),
         "group-manage": (world.specialist_a, f"/networks/groups/{group.uuid}/"),
+        "group-add-member": (
+            world.consultant_a,
+            f"/networks/groups/{group.uuid}/members/?q=Familien",
+        ),
         "meeting-create": (world.specialist_a, f"/networks/groups/{group.uuid}/meetings/create/"),
         "meeting-detail": (world.specialist_a, f"/networks/meetings/{meeting.uuid}/"),
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["group-list", "group-create", "group-manage", "meeting-create", "meeting-detail"]
+    "name",
+    [
+        "group-list",
+        "group-create",
+        "group-manage",
+        "group-add-member",
+        "meeting-create",
+        "meeting-detail",
+    ],
 )
 def test_network_group_page_desktop_and_phone_is_accessible(
     world, browse: Browse, url, name

@@ -102,14 +102,21 @@ def test_consultant_finds_ranked_mentors_sees_the_clash_records_and_logs_a_conta
     mentee = mentor_world["mentee"]
     consultant = browse(world.consultant_a)
 
-    # "Find a mentor family": the new family and the reason.
+    # "Find a mentor family": search the new family (HTMX swaps in the matches), the reason,
+    # then its "show suggestions" button.
     consultant.goto(url("/networks/mentors/"))
     assert_accessible(consultant)
-    consultant.locator("#find_family").select_option(str(mentee.uuid))
+    results = consultant.locator("#find-results")
+    choose = results.locator(f"button[name=family][value='{mentee.uuid}']")
+    consultant.locator("#find_q").fill("Familien Ny")
+    expect(consultant).to_have_url(re.compile(r"/networks/mentors/\?q=Familien(\+|%20)Ny$"))
+    expect(results.locator("tbody tr")).to_have_count(1)
+    expect(choose).to_be_visible()
+    assert_accessible(consultant)
     consultant.locator("#find_reason").select_option("new_family")
-    consultant.locator("form[action='/networks/mentors/suggestions/'] button[type=submit]").click()
+    choose.click()
     expect(consultant).to_have_url(
-        re.compile(rf"/networks/mentors/suggestions/\?family={mentee.uuid}")
+        re.compile(rf"/networks/mentors/suggestions/\?reason=new_family&family={mentee.uuid}")
     )
 
     # The ranks with their reasons; the family lacking years apart, with what it lacks.

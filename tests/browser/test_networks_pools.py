@@ -114,7 +114,7 @@ def test_pool_page_at_phone_width_fits_and_is_accessible(
     log_in_as: Callable[[User], None],
     url: Callable[[str], str],
 ) -> None:
-    from samspil.networks.services import pools as services
+    from samspil.networks.services import proposals as services
     from tests.networks.factories_pools import pool_of
 
     fast_settings(world.a)

@@ -93,6 +93,14 @@ ROWS: list[Row] = [
         SEES_A_OTHER,
         404,
     ),
+    # Finding a family to add (GET; adding is a POST): those who manage the group; a member
+    # family sees the group but may not (403).
+    *expect(
+        "network-group-add-member-a",
+        _page("networks:group_add_member", _group("group_a")),
+        RUNS_A,
+        404,
+    ),
     # Meetings: who sees the group sees its meetings; planning and changing is for those who
     # manage it (a member family sees but may not, 403) ...
     *expect(

@@ -84,6 +84,13 @@ ROWS: list[Row] = [
         {"consultant_a": 200, "consultant_b": 200, "leader_a": 200, "foster_parent_a": 200},
         404,
     ),
+    # "Find a mentor family" and recording consent are the list with a query: the same rows.
+    *expect(
+        "mentor-list-search",
+        lambda w: f"{reverse('networks:mentor_list')}?q=Familien&consent={w.family_b.uuid}",
+        {"consultant_a": 200, "consultant_b": 200, "leader_a": 200, "foster_parent_a": 200},
+        404,
+    ),
     # Suggestions without a family go back to the list for those who broker.
     *expect(
         "mentor-suggestions-no-family",

@@ -137,3 +137,36 @@ def mentorship(world: Any, mentor: FosterFamily, mentee: FosterFamily, **kwargs:
     kwargs.setdefault("brokered_by", world.consultant_a)
     kwargs.setdefault("starts_on", dt.date(2026, 9, 1))
     return MentorshipFactory(mentor=mentor, mentee=mentee, **kwargs)  # type: ignore[no-any-return]
+
+
+def candidates(world: Any, count: int, *, start: int = 0) -> list[FosterFamily]:
+    """`count` consenting families of A, numbered from `start`, as varied as the pages meet
+    them: every one with a child placed and a closed supervision course; every third also with
+    an attended offering, every third (another) mentoring a new family (which then waits on the
+    list as a current mentorship), every fifth with a past mentorship, and every fourth lacking
+    the years and the course (not eligible)."""
+    found = []
+    for n in range(start, start + count):
+        lacking = n % 4 == 3
+        family = mentor(
+            world,
+            f"Familien Kandidat {n}",
+            years=1 if lacking else 6,
+            course=not lacking,
+            child_born=dt.date(2010 + n % 12, 1, 1),
+            postcode=("2400", "2800", "3400", "9999")[n % 4],
+        )
+        if n % 3 == 1:
+            attended(world, family, title=f"Kursus {n}")
+        if n % 3 == 2:
+            mentorship(world, family, new_family(world, f"Familien Mentee {n}"))
+        if n % 5 == 0:
+            mentorship(
+                world,
+                family,
+                new_family(world, f"Familien Tidligere {n}", child_born=None),
+                starts_on=dt.date(2025, 1, 1),
+                ends_on=dt.date(2025, 12, 31),
+            )
+        found.append(family)
+    return found

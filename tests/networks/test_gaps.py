@@ -148,3 +148,11 @@ def test_gap_page_query_count_does_not_grow_with_rows(world, client) -> None:  #
     one = _queries(client, url)
     _add_gap_groups(world, 2)
     assert _queries(client, url) == one
+
+
+def test_gap_page_query_count_is_the_same_without_a_gap(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.consultant_a)
+    url = reverse("networks:gap_report")
+    none = _queries(client, url)
+    _add_gap_groups(world, 2)
+    assert _queries(client, url) == none

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from samspil.accounts.services import create_api_token
 from samspil.audit.models import AuditEntry
 from samspil.networks.models import GroupMembership, Meeting
-from samspil.networks.services import groups as services
+from samspil.networks.services import meetings as meeting_services
 from tests.competence.factories import at
 from tests.networks.factories_groups import NOW, group_for, meeting_for, parent_family
 
@@ -99,6 +99,25 @@ def test_group_detail_shows_a_consenting_member_with_parents(world, api) -> None
     response = api(world.foster_parent_a, "get", f"/network-groups/{group.uuid}")
     holm = response.json()["members"][1]
     assert (holm["name"], holm["parents"][0]["email"]) == ("Familien Holm", "holm@example.org")
+
+
+def test_group_detail_names_the_families_present_the_caller_may_see(world, api) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    meeting_for(group, at(2026, 9, 1, 19), attendees=[world.family_a, world.family_a_other])
+    response = api(world.foster_parent_a, "get", f"/network-groups/{group.uuid}")
+    [meeting] = response.json()["meetings"]
+    assert (meeting["families_present"], meeting["attendees"]) == (2, [str(world.family_a.uuid)])
+
+
+def test_group_detail_query_count_does_not_grow_with_meetings(world, api) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    with CaptureQueriesContext(connection) as bare:
+        api(world.consultant_a, "get", f"/network-groups/{group.uuid}")
+    for day in (1, 2, 3):
+        meeting_for(group, at(2026, 9, day, 19), attendees=[world.family_a])
+    with CaptureQueriesContext(connection) as three:
+        api(world.consultant_a, "get", f"/network-groups/{group.uuid}")
+    assert len(three) == len(bare)
 
 
 def test_group_detail_is_audited(world, api) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +235,7 @@ def test_attendance_before_the_meeting_is_422(world, api) -> None:  # type: igno
 
 def test_attendance_with_a_stale_version_is_409(world, api) -> None:  # type: ignore[no-untyped-def]
     meeting = meeting_for(group_for(world), at(2026, 9, 30, 19))
-    services.update_meeting(
+    meeting_services.update_meeting(
         actor=world.consultant_a, meeting=meeting, values={"agenda": "Nyt"}, expected_version=1
     )
     response = api(

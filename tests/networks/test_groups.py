@@ -19,6 +19,7 @@ from samspil.families.enums import EngagementKind
 from samspil.families.models import Engagement
 from samspil.networks.enums import GroupPhase
 from samspil.networks.models import GroupMembership, NetworkSettings
+from samspil.networks.selectors import choices
 from samspil.networks.selectors import groups as selectors
 from samspil.networks.services import groups as services
 from tests import factories
@@ -384,7 +385,7 @@ def test_end_group_cancels_meetings_planned_after_the_end(world) -> None:  # typ
 def test_end_group_makes_the_family_free_for_another_group(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     services.end_group(actor=world.consultant_a, group=group, expected_version=1)
-    assert set(selectors.addable_families(world.consultant_a)) == {
+    assert set(choices.addable_families(world.consultant_a)) == {
         world.family_a,
         world.family_a_other,
     }
@@ -399,7 +400,7 @@ def test_end_group_by_a_member_family_is_denied(world) -> None:  # type: ignore[
 def test_addable_families_leaves_out_families_in_an_active_group(world) -> None:  # type: ignore[no-untyped-def]
     group_for(world, [world.family_a])
     family, _user = parent_family(world, "Familien Holm", "holm")
-    assert list(selectors.addable_families(world.consultant_a)) == [family, world.family_a_other]
+    assert list(choices.addable_families(world.consultant_a)) == [family, world.family_a_other]
 
 
 def test_facilitators_are_municipal_staff_and_collaborating_institution_staff(world) -> None:  # type: ignore[no-untyped-def]
@@ -409,6 +410,6 @@ def test_facilitators_are_municipal_staff_and_collaborating_institution_staff(wo
     outside = factories.staff(
         Role.SPECIALIST, institution=factories.InstitutionFactory(name="Udenfor")
     )
-    chosen = set(selectors.facilitators_for([world.a.pk]))
+    chosen = set(choices.facilitators_for([world.a.pk]))
     assert {world.specialist_a, world.consultant_a, world.consultant_a2, world.leader_a} <= chosen
     assert {outside, world.case_worker_a, world.consultant_b} & chosen == set()

@@ -16,9 +16,10 @@ from django.urls import reverse
 from samspil.audit.models import AuditEntry
 from samspil.families.enums import EngagementKind
 from samspil.families.models import Engagement
-from samspil.networks.enums import GroupPhase
-from samspil.networks.models import GroupMembership, NetworkGroup
+from samspil.networks.enums import GroupPhase, TopicStatus
+from samspil.networks.models import GroupMembership, NetworkGroup, Topic
 from samspil.networks.services import groups as services
+from samspil.networks.services import topics as topic_services
 from tests import factories
 from tests.competence.factories import at
 from tests.networks.factories_groups import (
@@ -135,6 +136,44 @@ def test_group_list_query_count_does_not_grow_with_rows(world, client, persona) 
     assert _queries(client, url) == one
 
 
+def test_group_list_query_count_is_the_same_for_an_empty_list(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.consultant_a)
+    url = reverse("networks:group_list")
+    empty = _queries(client, url)
+    _add_groups(world, 3)
+    assert _queries(client, url) == empty
+
+
+def test_group_list_page_past_the_end_shows_the_last_page(world, client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SAMSPIL_PAGE_SIZE = 2
+    _add_groups(world, 3)
+    client.force_login(world.consultant_a)
+    response = client.get(reverse("networks:group_list"), {"page": "9"})
+    page = response.context["page"]
+    assert (
+        page.number,
+        page.paginator.count,
+        [r.group.name for r in response.context["rows"]],
+    ) == (
+        2,
+        3,
+        ["Gruppe 2"],
+    )
+
+
+def test_group_list_second_page_counts_every_group(world, client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SAMSPIL_PAGE_SIZE = 2
+    _add_groups(world, 3)
+    client.force_login(world.consultant_a)
+    page = client.get(reverse("networks:group_list"), {"page": "2"}).context["page"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (2, 3, 2)
+
+
+def _more_families(world, n: int) -> None:  # type: ignore[no-untyped-def]
+    for i in range(n):
+        factories.FamilyFactory(municipality=world.a, name=f"Familien Flere {i:02d}")
+
+
 # -- creating by hand --------------------------------------------------------------------------------
 
 
@@ -168,8 +207,39 @@ def test_group_create_page_creates_the_group_with_an_engagement(world, client) -
 def test_group_create_page_offers_no_family_already_in_a_group(world, client) -> None:  # type: ignore[no-untyped-def]
     group_for(world, [world.family_a])
     client.force_login(world.consultant_a)
-    response = client.get(reverse("networks:group_create"))
+    response = client.get(reverse("networks:group_create"), {"q": "Familien"})
+    assert response.context["found"].families == [world.family_a_other]
     assert list(response.context["form"].fields["families"].queryset) == [world.family_a_other]
+
+
+def test_group_create_page_refuses_a_family_already_in_a_group(world, client) -> None:  # type: ignore[no-untyped-def]
+    group_for(world, [world.family_a])
+    client.force_login(world.consultant_a)
+    response = client.post(
+        reverse("networks:group_create"),
+        {
+            "name": "Nordvest",
+            "municipality": world.a.pk,
+            "families": [str(world.family_a.uuid)],
+            "facilitator": world.consultant_a.pk,
+            "meeting_slot": "evenings",
+            "cadence_days": "21",
+        },
+    )
+    assert response.context["form"].errors["families"]
+    assert NetworkGroup.objects.filter(name="Nordvest").count() == 0
+
+
+@pytest.mark.parametrize("searched", ["", "?q=Familien"])
+def test_group_create_page_query_count_does_not_grow_with_the_municipalitys_families(
+    world, client, searched
+) -> None:  # type: ignore[no-untyped-def]
+    group_for(world, [world.family_a])  # one family left to choose: family_a_other
+    client.force_login(world.consultant_a)
+    url = reverse("networks:group_create") + searched
+    one = _queries(client, url)
+    _more_families(world, 29)
+    assert _queries(client, url) == one
 
 
 def test_group_create_page_offers_no_facilitator_outside_the_collaboration(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -278,7 +348,7 @@ def test_group_page_element_ids_are_unique(world, client) -> None:  # type: igno
 
     group = group_for(world)
     meeting_for(group, at(2026, 10, 20, 19))
-    services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
+    topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
     client.force_login(world.specialist_a)
     ids = re.findall(r'\bid="([^"]+)"', _detail(client, group).content.decode())
     assert len(ids) == len(set(ids))
@@ -294,6 +364,41 @@ def test_group_page_query_count_does_not_grow_with_members(world, client) -> Non
         GroupMembership.objects.create(group=group, family=family, joined_on=group.started_on)
         meeting_for(group, at(2026, 9, 2 + i, 19), attendees=[family])
     assert _queries(client, reverse("networks:group_detail", args=[group.uuid])) == one
+
+
+def test_group_page_query_count_does_not_grow_with_the_municipalitys_families(
+    world, client
+) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world, [world.family_a])  # one family left to add: family_a_other
+    client.force_login(world.consultant_a)
+    url = reverse("networks:group_detail", args=[group.uuid])
+    one = _queries(client, url)
+    _more_families(world, 29)
+    assert _queries(client, url) == one
+
+
+@pytest.mark.parametrize("persona", ["consultant_a", "specialist_a", "foster_parent_a"])
+def test_group_page_query_count_does_not_depend_on_meetings_topics_or_consent(
+    world, client, persona
+) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    client.force_login(getattr(world, persona))
+    url = reverse("networks:group_detail", args=[group.uuid])
+    bare = _queries(client, url)
+    held = meeting_for(group, at(2026, 9, 1, 19), attendees=[world.family_a])
+    planned = meeting_for(group, at(2026, 10, 20, 19))
+    topic_services.add_topic(actor=world.consultant_a, group=group, title="Søvn", meeting=planned)
+    suggested = Topic.objects.create(
+        group=group,
+        title="Skole",
+        status=TopicStatus.SUGGESTED,
+        meeting=held,
+        suggested_by=world.foster_parent_a,
+        suggested_by_family=world.family_a,
+    )
+    suggested.supporters.set([world.family_a, world.family_a_other])
+    GroupMembership.objects.filter(group=group).update(shares_contact_details=True)
+    assert _queries(client, url) == bare
 
 
 def test_consent_page_gives_consent(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -377,3 +482,72 @@ def test_end_page_by_a_member_family_is_403(world, client) -> None:  # type: ign
     client.force_login(world.foster_parent_a)
     response = client.post(reverse("networks:group_end", args=[group.uuid]), {"version": "1"})
     assert response.status_code == 403
+
+
+# -- forms offering what the page read already ---------------------------------------------------------
+
+
+def test_group_page_offers_the_members_as_contact_family(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world, contact_family=world.family_a_other)
+    client.force_login(world.consultant_a)
+    field = _detail(client, group).context["contact_form"]["family"]
+    assert (field.value(), [label for _key, label in field.field.choices]) == (
+        str(world.family_a_other.uuid),
+        ["---------", "Familien Andersen", "Familien Østergaard"],
+    )
+
+
+def test_contact_family_page_sets_a_member(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    client.force_login(world.consultant_a)
+    response = client.post(
+        reverse("networks:group_contact_family", args=[group.uuid]),
+        {"version": "1", "family": str(world.family_a_other.uuid)},
+    )
+    group.refresh_from_db()
+    assert (response.status_code, group.contact_family) == (302, world.family_a_other)
+
+
+def test_contact_family_page_refuses_a_family_outside_the_group(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world, [world.family_a])
+    client.force_login(world.consultant_a)
+    response = client.post(
+        reverse("networks:group_contact_family", args=[group.uuid]),
+        {"version": "1", "family": str(world.family_a_other.uuid)},
+    )
+    group.refresh_from_db()
+    assert response.context["contact_form"].errors["family"]
+    assert group.contact_family is None
+
+
+def test_topic_page_sets_a_topic_for_an_open_meeting(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    planned = meeting_for(group, at(2026, 10, 20, 19))
+    client.force_login(world.specialist_a)
+    client.post(
+        reverse("networks:topic_add", args=[group.uuid]),
+        {"title": "Søvn", "meeting": str(planned.uuid)},
+    )
+    assert Topic.objects.get(group=group).meeting == planned
+
+
+def test_topic_page_refuses_a_held_meeting(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    held = meeting_for(group, at(2026, 9, 1, 19), attendees=[world.family_a])
+    client.force_login(world.specialist_a)
+    response = client.post(
+        reverse("networks:topic_add", args=[group.uuid]),
+        {"title": "Søvn", "meeting": str(held.uuid)},
+    )
+    assert response.context["topic_form"].errors["meeting"]
+    assert not Topic.objects.filter(group=group).exists()
+
+
+def test_choose_topic_page_plans_it_for_a_meeting(world, client) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world)
+    planned = meeting_for(group, at(2026, 10, 20, 19))
+    topic = topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
+    client.force_login(world.specialist_a)
+    client.post(reverse("networks:topic_choose", args=[topic.uuid]), {"meeting": str(planned.uuid)})
+    topic.refresh_from_db()
+    assert topic.meeting == planned

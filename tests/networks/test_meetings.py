@@ -17,7 +17,8 @@ from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.networks.enums import MeetingMode, TopicStatus
 from samspil.networks.models import GroupMembership, Meeting, Topic
-from samspil.networks.services import groups as services
+from samspil.networks.services import meetings as meeting_services
+from samspil.networks.services import topics as topic_services
 from tests.competence.factories import at
 from tests.networks.factories_groups import NOW, group_for, meeting_for, self_running
 
@@ -41,39 +42,41 @@ def _now() -> Iterator[None]:
 
 def test_plan_meeting_in_the_facilitated_phase_is_facilitated_by_the_facilitator(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    meeting = services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
+    meeting = meeting_services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
     assert (meeting.facilitated, meeting.facilitator) == (True, world.specialist_a)
 
 
 def test_plan_meeting_in_the_self_running_phase_by_the_contact_family(world) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a)
-    meeting = services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
+    meeting = meeting_services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
     assert (meeting.facilitated, meeting.facilitator) == (False, None)
 
 
 def test_plan_meeting_by_a_member_who_is_not_the_contact_family_is_denied(world) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a_other)
     with pytest.raises(PermissionDeniedError):
-        services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
+        meeting_services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
 
 
 def test_plan_meeting_by_the_contact_family_while_facilitated_is_denied(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world, contact_family=world.family_a)
     with pytest.raises(PermissionDeniedError):
-        services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
+        meeting_services.plan_meeting(actor=world.foster_parent_a, group=group, values=PLAN)
 
 
 def test_plan_meeting_physical_needs_a_place(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     with pytest.raises(ValidationError) as error:
-        services.plan_meeting(actor=world.consultant_a, group=group, values={**PLAN, "place": ""})
+        meeting_services.plan_meeting(
+            actor=world.consultant_a, group=group, values={**PLAN, "place": ""}
+        )
     assert error.value.message_dict["place"] == ["Say where the group meets."]
 
 
 def test_plan_meeting_virtual_needs_a_link(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     with pytest.raises(ValidationError) as error:
-        services.plan_meeting(
+        meeting_services.plan_meeting(
             actor=world.consultant_a,
             group=group,
             values={**PLAN, "mode": MeetingMode.VIRTUAL, "place": ""},
@@ -84,7 +87,7 @@ def test_plan_meeting_virtual_needs_a_link(world) -> None:  # type: ignore[no-un
 def test_plan_meeting_must_end_after_it_starts(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     with pytest.raises(ValidationError) as error:
-        services.plan_meeting(
+        meeting_services.plan_meeting(
             actor=world.consultant_a,
             group=group,
             values={**PLAN, "ends_at": PLAN["starts_at"]},
@@ -94,7 +97,7 @@ def test_plan_meeting_must_end_after_it_starts(world) -> None:  # type: ignore[n
 
 def test_plan_meeting_is_audited(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    meeting = services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
+    meeting = meeting_services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
     entry = AuditEntry.objects.get(action="networks.meeting.create")
     assert (entry.object_uuid, entry.data["group"], entry.data["version"]) == (
         meeting.uuid,
@@ -106,7 +109,7 @@ def test_plan_meeting_is_audited(world) -> None:  # type: ignore[no-untyped-def]
 def test_plan_meeting_in_an_ended_group_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world, ended_on=dt.date(2026, 9, 1))
     with pytest.raises(ValidationError):
-        services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
+        meeting_services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
 
 
 # -- changing and cancelling -----------------------------------------------------------------------
@@ -114,13 +117,13 @@ def test_plan_meeting_in_an_ended_group_is_refused(world) -> None:  # type: igno
 
 def test_update_meeting_with_a_stale_version_reports_the_change(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    meeting = services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
-    services.update_meeting(
+    meeting = meeting_services.plan_meeting(actor=world.consultant_a, group=group, values=PLAN)
+    meeting_services.update_meeting(
         actor=world.specialist_a, meeting=meeting, values={"place": "Rådhuset"}, expected_version=1
     )
     stale = Meeting.objects.get(pk=meeting.pk)
     with pytest.raises(ConcurrentEditError) as error:
-        services.update_meeting(
+        meeting_services.update_meeting(
             actor=world.consultant_a, meeting=stale, values={"agenda": "Nyt"}, expected_version=1
         )
     assert [(c.field, c.after) for c in error.value.changes] == [("place", "Rådhuset")]
@@ -129,8 +132,10 @@ def test_update_meeting_with_a_stale_version_reports_the_change(world) -> None: 
 def test_cancel_meeting_releases_its_topics(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     meeting = meeting_for(group, at(2026, 10, 20, 19))
-    topic = services.add_topic(actor=world.specialist_a, group=group, title="Søvn", meeting=meeting)
-    services.cancel_meeting(actor=world.specialist_a, meeting=meeting, expected_version=1)
+    topic = topic_services.add_topic(
+        actor=world.specialist_a, group=group, title="Søvn", meeting=meeting
+    )
+    meeting_services.cancel_meeting(actor=world.specialist_a, meeting=meeting, expected_version=1)
     topic.refresh_from_db()
     assert (topic.status, topic.meeting) == (TopicStatus.CHOSEN, None)
 
@@ -139,7 +144,9 @@ def test_cancel_meeting_with_attendance_is_refused(world) -> None:  # type: igno
     group = group_for(world)
     meeting = meeting_for(group, attendees=[world.family_a])
     with pytest.raises(ValidationError):
-        services.cancel_meeting(actor=world.specialist_a, meeting=meeting, expected_version=1)
+        meeting_services.cancel_meeting(
+            actor=world.specialist_a, meeting=meeting, expected_version=1
+        )
 
 
 # -- attendance and minutes ---------------------------------------------------------------------------
@@ -148,7 +155,7 @@ def test_cancel_meeting_with_attendance_is_refused(world) -> None:  # type: igno
 def test_record_attendance_makes_the_meeting_held(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     meeting = meeting_for(group, at(2026, 9, 30, 19))
-    services.record_attendance(
+    meeting_services.record_attendance(
         actor=world.specialist_a,
         meeting=meeting,
         attendees=[world.family_a],
@@ -167,7 +174,7 @@ def test_record_attendance_before_the_meeting_begins_is_refused(world) -> None: 
     group = group_for(world)
     meeting = meeting_for(group, at(2026, 10, 20, 19))
     with pytest.raises(ValidationError) as error:
-        services.record_attendance(
+        meeting_services.record_attendance(
             actor=world.specialist_a,
             meeting=meeting,
             attendees=[world.family_a],
@@ -186,7 +193,7 @@ def test_record_attendance_of_a_family_not_a_member_on_the_day_is_refused(world)
     )
     meeting = meeting_for(group, at(2026, 9, 15, 19))
     with pytest.raises(ValidationError) as error:
-        services.record_attendance(
+        meeting_services.record_attendance(
             actor=world.specialist_a,
             meeting=meeting,
             attendees=[world.family_a, world.family_a_other],
@@ -202,7 +209,7 @@ def test_record_attendance_of_a_family_that_left_later_is_allowed(world) -> None
     group = group_for(world)
     GroupMembership.objects.filter(family=world.family_a_other).update(left_on=dt.date(2026, 9, 20))
     meeting = meeting_for(group, at(2026, 9, 15, 19))
-    services.record_attendance(
+    meeting_services.record_attendance(
         actor=world.specialist_a,
         meeting=meeting,
         attendees=[world.family_a_other],
@@ -215,7 +222,7 @@ def test_record_attendance_of_a_family_that_left_later_is_allowed(world) -> None
 def test_record_attendance_by_the_contact_family_when_self_running(world) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a)
     meeting = meeting_for(group, at(2026, 9, 30, 19))
-    services.record_attendance(
+    meeting_services.record_attendance(
         actor=world.foster_parent_a,
         meeting=meeting,
         attendees=[world.family_a, world.family_a_other],
@@ -233,7 +240,7 @@ def test_record_attendance_by_another_member_is_denied(world) -> None:  # type: 
     group = self_running(group_for(world), world.family_a_other)
     meeting = meeting_for(group, at(2026, 9, 30, 19))
     with pytest.raises(PermissionDeniedError):
-        services.record_attendance(
+        meeting_services.record_attendance(
             actor=world.foster_parent_a,
             meeting=meeting,
             attendees=[world.family_a],
@@ -246,7 +253,7 @@ def test_record_attendance_with_nobody_present_is_refused(world) -> None:  # typ
     group = group_for(world)
     meeting = meeting_for(group, at(2026, 9, 30, 19))
     with pytest.raises(ValidationError):
-        services.record_attendance(
+        meeting_services.record_attendance(
             actor=world.specialist_a, meeting=meeting, attendees=[], minutes="", expected_version=1
         )
 
@@ -299,7 +306,7 @@ def test_meeting_create_page_keeps_input_on_errors(world, client) -> None:  # ty
 def test_meeting_edit_page_with_a_stale_version_shows_the_conflict(world, client) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     meeting = meeting_for(group, at(2026, 10, 20, 19))
-    services.update_meeting(
+    meeting_services.update_meeting(
         actor=world.consultant_a, meeting=meeting, values={"place": "Rådhuset"}, expected_version=1
     )
     client.force_login(world.specialist_a)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from samspil.competence.selectors import calendar as calendar_selectors
 from samspil.competence.services.calendar import create_calendar_feed
-from samspil.networks.selectors.groups import network_meetings
+from samspil.networks.selectors.meetings import network_meetings
 from tests.competence.factories import at
 from tests.networks.factories_groups import NOW, group_for, meeting_for
 

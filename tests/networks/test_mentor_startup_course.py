@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from samspil.competence.enums import Attendance, EnrolmentStatus
-from samspil.networks.selectors import mentors as selectors
+from samspil.networks.selectors import startup_course
 from tests.competence.factories import at
 from tests.networks import factories_mentors as m
 from tests.networks.factories import MentorContactFactory
@@ -27,12 +27,12 @@ def _now() -> Iterator[None]:
 
 
 def test_no_mandatory_course_in_the_catalogue_gives_nothing_to_show(world) -> None:
-    assert selectors.startup_course(m.new_family(world), m.TODAY) == []
+    assert startup_course.startup_course(m.new_family(world), m.TODAY) == []
 
 
 def test_mentee_not_enrolled_yet_sees_the_open_sessions_and_what_to_do(world) -> None:
     session = m.mandatory_session(world, at(2026, 10, 20, 9))
-    [course] = selectors.startup_course(m.new_family(world), m.TODAY)
+    [course] = startup_course.startup_course(m.new_family(world), m.TODAY)
     assert (course.state, [s.session for s in course.sessions], course.advice) == (
         "not_enrolled",
         [session],
@@ -45,7 +45,7 @@ def test_mentee_enrolled_sees_its_session_and_what_to_coordinate(world) -> None:
     mentee = m.new_family(world)
     session = m.mandatory_session(world, at(2026, 10, 20, 9))
     m.enrol(mentee, session)
-    [course] = selectors.startup_course(mentee, m.TODAY)
+    [course] = startup_course.startup_course(mentee, m.TODAY)
     assert (course.state, course.clashes, course.advice) == (
         "enrolled",
         True,
@@ -58,7 +58,7 @@ def test_mentee_enrolled_sees_its_session_and_what_to_coordinate(world) -> None:
 def test_mentee_on_the_waiting_list_is_asked_to_keep_the_day_free(world) -> None:
     mentee = m.new_family(world)
     m.enrol(mentee, m.mandatory_session(world, at(2026, 10, 20, 9)), EnrolmentStatus.WAITLISTED)
-    [course] = selectors.startup_course(mentee, m.TODAY)
+    [course] = startup_course.startup_course(mentee, m.TODAY)
     assert course.state == "waitlisted"
 
 
@@ -67,20 +67,20 @@ def test_attended_mandatory_course_is_no_clash(world) -> None:
     enrolment = m.enrol(mentee, m.mandatory_session(world, at(2026, 9, 2, 9)))
     enrolment.attendance = Attendance.ATTENDED
     enrolment.save()
-    [course] = selectors.startup_course(mentee, m.TODAY)
+    [course] = startup_course.startup_course(mentee, m.TODAY)
     assert (course.state, course.clashes) == ("attended", False)
 
 
 def test_session_after_the_mentorship_ends_is_outside_the_period(world) -> None:
     mentee = m.new_family(world)
     m.enrol(mentee, m.mandatory_session(world, at(2027, 2, 2, 9)))
-    [course] = selectors.startup_course(mentee, dt.date(2026, 9, 1), dt.date(2026, 12, 31))
+    [course] = startup_course.startup_course(mentee, dt.date(2026, 9, 1), dt.date(2026, 12, 31))
     assert (course.state, course.clashes) == ("later", False)
 
 
 def test_open_sessions_outside_the_period_are_not_offered(world) -> None:
     m.mandatory_session(world, at(2027, 2, 2, 9))
-    [course] = selectors.startup_course(
+    [course] = startup_course.startup_course(
         m.new_family(world), dt.date(2026, 9, 1), dt.date(2026, 12, 31)
     )
     assert (course.state, course.sessions) == ("not_enrolled", [])
@@ -90,7 +90,7 @@ def test_cancelled_session_is_not_offered(world) -> None:
     session = m.mandatory_session(world, at(2026, 10, 20, 9))
     session.cancelled = True
     session.save()
-    [course] = selectors.startup_course(m.new_family(world), m.TODAY)
+    [course] = startup_course.startup_course(m.new_family(world), m.TODAY)
     assert course.sessions == []
 
 
@@ -101,7 +101,7 @@ def test_contact_on_the_day_of_an_enrolled_mandatory_session_warns(world) -> Non
     contact = MentorContactFactory(
         mentorship=mentorship, happened_on=dt.date(2026, 9, 15), recorded_by=world.consultant_a
     )
-    assert selectors.contact_clashes(mentorship, [contact]) == {
+    assert startup_course.contact_clashes(mentorship, [contact]) == {
         contact.pk: [
             f"Same day as the mandatory start-up course “{COURSE}” (09:00), where Familien Ny "
             "has a place. Agree with both families that the course comes first and move the "
@@ -117,7 +117,7 @@ def test_contact_on_another_day_does_not_warn(world) -> None:
     contact = MentorContactFactory(
         mentorship=mentorship, happened_on=dt.date(2026, 9, 16), recorded_by=world.consultant_a
     )
-    assert selectors.contact_clashes(mentorship, [contact]) == {}
+    assert startup_course.contact_clashes(mentorship, [contact]) == {}
 
 
 def test_contact_on_the_day_of_a_waitlisted_session_does_not_warn(world) -> None:
@@ -127,7 +127,7 @@ def test_contact_on_the_day_of_a_waitlisted_session_does_not_warn(world) -> None
     contact = MentorContactFactory(
         mentorship=mentorship, happened_on=dt.date(2026, 9, 15), recorded_by=world.consultant_a
     )
-    assert selectors.contact_clashes(mentorship, [contact]) == {}
+    assert startup_course.contact_clashes(mentorship, [contact]) == {}
 
 
 def test_suggestions_page_shows_the_start_up_course_not_enrolled_yet(world, client) -> None:

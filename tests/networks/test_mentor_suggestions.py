@@ -1,5 +1,6 @@
-"""Ranked mentor suggestions: the documented score, the reasons in words, the ineligible with
-what they lack, the audit entry, the page and its query count."""
+"""Ranked mentor suggestions from the database: the order, the reasons in words, the ineligible
+with what they lack, the audit entry, the page and its query count (the score itself:
+test_mentor_ranking.py)."""
 
 from __future__ import annotations
 
@@ -33,32 +34,6 @@ def _ranked(world: Any, mentee: Any, reason: str = "new_family") -> list[str]:
 
 def _url(family: Any, reason: str = "new_family") -> str:
     return f"{reverse('networks:mentor_suggestions')}?family={family.uuid}&reason={reason}"
-
-
-def test_score_adds_the_weighted_parts_for_a_new_family() -> None:
-    # distance 0 km → 10 × 3, children 1 of 1 bands → 10 × 2, 6 years → 6 × 2, 0 of 2 → 10 × 2.
-    assert selectors.score(
-        reason="new_family",
-        distance_km=0,
-        shared_bands=1,
-        mentee_bands=1,
-        years=6,
-        current_mentees=0,
-        max_mentees=2,
-    ) == (30 + 20 + 12 + 20)
-
-
-def test_score_weighs_years_more_for_a_child_with_particular_needs() -> None:
-    # distance 29 km → 5 × 1, no children → 0, 10 years → 10 × 4, 1 of 2 → 5 × 2.
-    assert selectors.score(
-        reason="particular_needs",
-        distance_km=29,
-        shared_bands=0,
-        mentee_bands=1,
-        years=12,
-        current_mentees=1,
-        max_mentees=2,
-    ) == (5 + 0 + 40 + 10)
 
 
 def test_nearer_family_ranks_first_all_else_equal(world) -> None:

@@ -521,6 +521,105 @@ def test_mentorship_page_gives_the_foster_parent_the_log_form_but_not_the_end_fo
     assert ("contact_form" in response.context, "end_form" in response.context) == (True, False)
 
 
+def _find(client: Any, **params: str) -> list[str]:
+    response = client.get(reverse("networks:mentor_list"), params)
+    return [f.name for f in response.context["find"].families]
+
+
+def test_find_without_a_search_offers_new_families_without_a_mentor_newest_first(
+    world, client
+) -> None:
+    m.new_family(world, "Familien Sommer")
+    autumn = m.new_family(world, "Familien Efterår")
+    autumn.approved_on = dt.date(2026, 9, 1)
+    autumn.save()
+    m.mentorship(world, m.mentor(world, "Familien Erfaren"), m.new_family(world, "Familien Har"))
+    old = m.new_family(world, "Familien For Længe Siden")
+    old.approved_on = dt.date(2024, 9, 30)
+    old.save()
+    client.force_login(world.consultant_a)
+    assert _find(client) == ["Familien Efterår", "Familien Sommer"]
+
+
+def test_find_searches_name_city_or_postcode_of_the_users_municipality_only(world, client) -> None:
+    m.new_family(world, "Familien Lyngby", postcode="2800")
+    client.force_login(world.consultant_b)
+    assert (_find(client, q="Familien"), _find(client, q="vejle"), _find(client, q="71")) == (
+        ["Familien Bæk"],
+        ["Familien Bæk"],
+        ["Familien Bæk"],
+    )
+    client.force_login(world.consultant_a)
+    assert (_find(client, q="lyngby"), _find(client, q="28"), _find(client, q="Bæk")) == (
+        ["Familien Lyngby"],
+        ["Familien Lyngby"],
+        [],
+    )
+
+
+def test_find_shows_at_most_20_families_and_says_more_match(world, client) -> None:
+    for n in range(21):
+        m.new_family(world, f"Familien {n:02d}", child_born=None)
+    client.force_login(world.consultant_a)
+    response = client.get(reverse("networks:mentor_list"), {"q": "Familien"})
+    find = response.context["find"]
+    assert (
+        len(find.families),
+        find.more,
+        "Only the first 20 families are shown" in (response.content.decode()),
+    ) == (20, True, True)
+
+
+def test_find_marks_a_family_that_has_a_mentor_now(world, client) -> None:
+    m.mentorship(world, m.mentor(world, "Familien Erfaren"), world.family_a)
+    client.force_login(world.consultant_a)
+    response = client.get(reverse("networks:mentor_list"), {"q": "Andersen"})
+    assert "has a mentor family now" in response.content.decode()
+
+
+def test_htmx_search_answers_just_the_results(world, client) -> None:
+    client.force_login(world.consultant_a)
+    response = client.get(
+        reverse("networks:mentor_list"), {"q": "Andersen"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert (html.lstrip().startswith("<"), "<h1>" in html, str(world.family_a.uuid) in html) == (
+        True,
+        False,
+        True,
+    )
+
+
+def test_htmx_request_of_a_foster_parent_gets_the_whole_page(world, client) -> None:
+    client.force_login(world.foster_parent_a)
+    response = client.get(
+        reverse("networks:mentor_list"), {"q": "Andersen"}, headers={"HX-Request": "true"}
+    )
+    assert ("<h1>" in response.content.decode(), "find" in response.context) == (True, False)
+
+
+def test_choosing_a_family_to_record_consent_for_shows_its_form(world, client) -> None:
+    client.force_login(world.consultant_a)
+    response = client.get(
+        reverse("networks:mentor_list"), {"consent": str(world.family_a_other.uuid)}
+    )
+    form = response.context["consent_form"]
+    assert (response.context["consent_family"], form["family"].value()) == (
+        world.family_a_other,
+        str(world.family_a_other.uuid),
+    )
+
+
+@pytest.mark.parametrize("family", ["family_b", "nonsense"])
+def test_consent_form_is_not_offered_for_a_family_outside_the_municipality(
+    world, client, family
+) -> None:
+    client.force_login(world.consultant_a)
+    chosen = str(getattr(world, family).uuid) if family != "nonsense" else family
+    response = client.get(reverse("networks:mentor_list"), {"consent": chosen})
+    assert ("consent_form" in response.context, response.status_code) == (False, 200)
+
+
 def _add_mentorships(world: Any, count: int) -> None:
     for n in range(count):
         mentor = m.mentor(world, f"Familien Mentor {n}", child_born=dt.date(2015, 1, 1))

@@ -21,11 +21,13 @@ from samspil.competence.models import Enrolment, Theme
 from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.families.enums import FamilyKind
-from samspil.networks import composition
+from samspil.networks import composition, reasons
 from samspil.networks.enums import NetworkFamilies, PoolStatus, ProposalStatus
 from samspil.networks.models import GroupMembership, NetworkGroup, Pool, PoolMember, Separation
 from samspil.networks.selectors import pools as selectors
+from samspil.networks.selectors import proposals as proposal_selectors
 from samspil.networks.services import pools as services
+from samspil.networks.services import proposals as proposal_services
 from tests import factories
 from tests.competence.factories import SessionFactory, offering_for
 from tests.networks.factories import MembershipFactory, NetworkGroupFactory
@@ -44,7 +46,7 @@ def _eight(world: Any) -> tuple[Pool, list[Any]]:
 
 
 def _proposed(world: Any, pool: Pool) -> Pool:
-    return services.request_proposal(actor=world.consultant_a, pool=pool)
+    return proposal_services.request_proposal(actor=world.consultant_a, pool=pool)
 
 
 def _group_of(pool: Pool, family: Any) -> int:
@@ -229,7 +231,7 @@ def test_pool_read_is_audited_with_its_families(world: Any) -> None:
 
 
 def _candidate(pool: Pool, family: Any) -> composition.Candidate:
-    data = selectors.pool_input(pool)
+    data = proposal_selectors.pool_input(pool)
     return next(c for c in data.problem.candidates if c.key == str(family.uuid))
 
 
@@ -317,7 +319,7 @@ def test_excluded_and_busy_members_are_not_candidates(world: Any) -> None:
     pool = pool_of(world.consultant_a, [world.family_a, world.family_a_other])
     PoolMember.objects.filter(pool=pool, family=world.family_a).update(excluded=True)
     _busy(world, world.family_a_other)
-    data = selectors.pool_input(pool)
+    data = proposal_selectors.pool_input(pool)
     assert (data.problem.candidates, [f.name for f in data.busy]) == ((), ["Familien Østergaard"])
 
 
@@ -332,7 +334,7 @@ def test_weights_and_time_limit_follow_the_network_settings(world: Any) -> None:
         solver_seconds=3,
     )
     pool = pool_of(world.consultant_a, [world.family_a])
-    problem = selectors.pool_input(pool).problem
+    problem = proposal_selectors.pool_input(pool).problem
     assert (problem.weights, problem.time_limit) == (
         composition.Weights(travel=7, mix=1, similarity=0, network=4, network_together=False),
         3.0,
@@ -344,12 +346,12 @@ def test_building_candidates_takes_the_same_queries_for_one_or_three_families(
 ) -> None:
     pool = pool_of(world.consultant_a, [world.family_a])
     with CaptureQueriesContext(connection) as one:
-        selectors.pool_input(pool)
+        proposal_selectors.pool_input(pool)
     for family in families(world.a, 2):
         factories.PlacementFactory(family=family)
         PoolMember.objects.create(pool=pool, family=family)
     with CaptureQueriesContext(connection) as three:
-        data = selectors.pool_input(pool)
+        data = proposal_selectors.pool_input(pool)
     assert (len(data.problem.candidates), len(three)) == (3, len(one))
 
 
@@ -412,14 +414,18 @@ def test_solver_run_reports_progress_while_it_searches_and_at_the_end() -> None:
         return composition.Result((), (), 10, 10, "optimal", 0.2)
 
     problem = composition.Problem(candidates=(), time_limit=1)
-    result = services.SolverRun(problem, solve=slow_solve, interval=0.05).run(reports.append)
+    result = proposal_services.SolverRun(problem, solve=slow_solve, interval=0.05).run(
+        reports.append
+    )
     assert (result.objective, reports[-1]["solutions"], reports[-1]["objective"]) == (10, 3, 10)
     assert len(reports) >= 2
 
 
 def test_request_proposal_audits_and_moves_the_version(world: Any) -> None:
     pool, _found = _eight(world)
-    pool = services.request_proposal(actor=world.consultant_a, pool=pool, expected_version=1)
+    pool = proposal_services.request_proposal(
+        actor=world.consultant_a, pool=pool, expected_version=1
+    )
     entry = AuditEntry.objects.get(action="networks.pool.propose")
     assert (pool.version, entry.data["version"]) == (2, 2)
 
@@ -451,7 +457,7 @@ def test_a_family_that_cannot_be_placed_is_unplaced_with_the_reason(world: Any) 
     pool = pool_of(world.consultant_a, families(world.a, 9), min_size=4, max_size=4)
     pool = _proposed(world, pool)
     members = selectors.pool_members(pool, experienced_years=3)
-    view = selectors.proposal_view(pool, members)
+    view = proposal_selectors.proposal_view(pool, members)
     assert [reason for _view, reason in view.unplaced] == ["Group sizes do not add up"]
 
 
@@ -469,7 +475,7 @@ def test_a_family_without_others_in_its_area_gets_that_reason(world: Any) -> Non
 def test_compute_does_nothing_once_the_groups_are_created(world: Any) -> None:
     pool, _found = _eight(world)
     Pool.objects.filter(pk=pool.pk).update(status=PoolStatus.ACCEPTED)
-    assert services.compute_proposal(pool.pk) is None
+    assert proposal_services.compute_proposal(pool.pk) is None
 
 
 def test_a_computation_superseded_by_a_newer_request_stores_nothing(
@@ -480,17 +486,17 @@ def test_a_computation_superseded_by_a_newer_request_stores_nothing(
         proposal_status=ProposalStatus.QUEUED,
         proposal_requested_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
-    pool_input = selectors.pool_input
+    pool_input = proposal_selectors.pool_input
 
-    def newer_request_arrives(*args: Any, **kwargs: Any) -> selectors.PoolInput:
+    def newer_request_arrives(*args: Any, **kwargs: Any) -> proposal_selectors.PoolInput:
         Pool.objects.filter(pk=pool.pk).update(
             proposal_status=ProposalStatus.QUEUED,
             proposal_requested_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
         )
         return pool_input(*args, **kwargs)
 
-    monkeypatch.setattr(selectors, "pool_input", newer_request_arrives)
-    services.compute_proposal(pool.pk)
+    monkeypatch.setattr(proposal_selectors, "pool_input", newer_request_arrives)
+    proposal_services.compute_proposal(pool.pk)
     pool.refresh_from_db()
     assert (pool.proposal_status, pool.proposal) == (ProposalStatus.QUEUED, {})
 
@@ -498,7 +504,7 @@ def test_a_computation_superseded_by_a_newer_request_stores_nothing(
 # -- the reasons as sentences -----------------------------------------------------------------
 
 
-NAMES = selectors.Names(
+NAMES = reasons.Names(
     families={"k1": "Familien Holm"}, areas={"m:630": "Vejle", "c:7": "Trekantområdet"}
 )
 
@@ -527,7 +533,7 @@ NAMES = selectors.Names(
 def test_reason_text_turns_a_code_into_a_sentence(
     code: str, params: dict[str, Any], sentence: str
 ) -> None:
-    assert selectors.reason_text(code, params, NAMES) == sentence
+    assert reasons.reason_text(code, params, NAMES) == sentence
 
 
 # -- editing the proposal ---------------------------------------------------------------------
@@ -580,10 +586,10 @@ def test_a_move_that_breaks_a_size_shows_as_a_warning(world: Any) -> None:
         actor=world.consultant_a, pool=pool, family=found[0], group=target, expected_version=2
     )
     pool.refresh_from_db()
-    view = selectors.proposal_view(
+    view = proposal_selectors.proposal_view(
         pool,
         selectors.pool_members(pool, experienced_years=3),
-        data=selectors.pool_input(pool),
+        data=proposal_selectors.pool_input(pool),
     )
     small = 1 if target == 2 else 2
     assert view.warnings == [f"Group {small} has 3 families; a group has 4–6."]
@@ -596,7 +602,7 @@ def test_a_move_is_rescored_with_the_optimisers_objective(world: Any) -> None:
     proposal = services.move_family(
         actor=world.consultant_a, pool=pool, family=found[0], group=target, expected_version=2
     )
-    data = selectors.pool_input(pool)
+    data = proposal_selectors.pool_input(pool)
     _groups, total, _violations = composition.evaluate(
         data.problem, [g["members"] for g in proposal["groups"]]
     )
@@ -618,7 +624,9 @@ def test_rerun_keeps_pinned_families_together(world: Any) -> None:
         group=_group_of(pool, first),
         expected_version=3,
     )
-    pool = services.request_proposal(actor=world.consultant_a, pool=pool, expected_version=4)
+    pool = proposal_services.request_proposal(
+        actor=world.consultant_a, pool=pool, expected_version=4
+    )
     assert (
         _group_of(pool, first) == _group_of(pool, other),
         member(pool, first).pinned_to,
@@ -650,7 +658,7 @@ def test_an_included_family_shows_as_not_in_the_proposal(world: Any) -> None:
         actor=world.consultant_a, pool=pool, family=found[0], excluded=False, expected_version=3
     )
     pool.refresh_from_db()
-    view = selectors.proposal_view(pool, selectors.pool_members(pool, experienced_years=3))
+    view = proposal_selectors.proposal_view(pool, selectors.pool_members(pool, experienced_years=3))
     assert [m.family for m in view.not_in_proposal] == [found[0]]
 
 
@@ -851,7 +859,7 @@ def test_a_coordinators_pool_becomes_groups_facilitated_by_the_institution(world
     for family in found:
         factories.engage(family, world.institution_a)
     pool = pool_of(coordinator, found, institution=world.institution_a)
-    pool = services.request_proposal(actor=coordinator, pool=pool)
+    pool = proposal_services.request_proposal(actor=coordinator, pool=pool)
     created = services.accept_proposal(
         actor=coordinator, pool=pool, facilitator=coordinator, expected_version=2
     )

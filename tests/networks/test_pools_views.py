@@ -17,7 +17,9 @@ from samspil.accounts.enums import Role
 from samspil.audit.models import AuditEntry
 from samspil.networks.enums import PoolStatus, ProposalStatus
 from samspil.networks.models import NetworkGroup, Pool, Separation
+from samspil.networks.selectors import pools as pool_selectors
 from samspil.networks.services import pools as services
+from samspil.networks.services import proposals as proposal_services
 from tests import factories
 from tests.networks.factories import MembershipFactory, NetworkGroupFactory
 from tests.networks.factories_pools import families, fast_settings, member, pool_of
@@ -36,7 +38,7 @@ def _detail(pool: Pool) -> str:
 def _proposed(world: Any, count: int = 8) -> tuple[Pool, list[Any]]:
     found = families(world.a, count)
     pool = pool_of(world.consultant_a, found)
-    return services.request_proposal(actor=world.consultant_a, pool=pool), found
+    return proposal_services.request_proposal(actor=world.consultant_a, pool=pool), found
 
 
 def _queries(client: Client, url: str) -> int:
@@ -226,7 +228,7 @@ def test_pool_detail_query_count_does_not_grow_with_families(world: Any, client:
     for family in more:
         factories.PlacementFactory(family=family)
         pool.members.create(family=family)
-    services.request_proposal(actor=world.consultant_a, pool=pool)
+    proposal_services.request_proposal(actor=world.consultant_a, pool=pool)
     assert _queries(client, url) == one
 
 
@@ -423,3 +425,30 @@ def test_coordinators_pool_is_read_only_for_a_specialist_of_the_institution(
         reverse("networks:pool_exclude", args=[pool.uuid, world.family_a.uuid]), {"version": 1}
     )
     assert (page.status_code, page.context["can_change"], post.status_code) == (200, False, 403)
+
+
+def test_add_families_page_lists_at_most_the_limit_and_says_more_match(
+    world: Any, client: Client
+) -> None:
+    pool = pool_of(world.consultant_a, [world.family_a])
+    families(world.a, pool_selectors.ADD_LIMIT + 1)
+    client.force_login(world.consultant_a)
+    response = client.get(reverse("networks:pool_add_families", args=[pool.uuid]))
+    assert (len(response.context["candidates"]), response.context["more"]) == (
+        pool_selectors.ADD_LIMIT,
+        True,
+    )
+    assert "More families match: refine the search." in response.content.decode()
+
+
+def test_add_families_page_search_narrows_the_list(world: Any, client: Client) -> None:
+    pool = pool_of(world.consultant_a, [world.family_a])
+    families(world.a, 3)
+    client.force_login(world.consultant_a)
+    response = client.get(
+        reverse("networks:pool_add_families", args=[pool.uuid]), {"q": "Østergaard"}
+    )
+    assert (response.context["candidates"], response.context["more"]) == (
+        [world.family_a_other],
+        False,
+    )

@@ -15,7 +15,7 @@ from samspil.core.exceptions import PermissionDeniedError
 from samspil.networks.enums import TopicStatus
 from samspil.networks.models import Topic
 from samspil.networks.selectors import groups as selectors
-from samspil.networks.services import groups as services
+from samspil.networks.services import topics as topic_services
 from tests.competence.factories import at
 from tests.networks.factories_groups import NOW, group_for, meeting_for, parent_family, self_running
 
@@ -27,12 +27,12 @@ def _now() -> Iterator[None]:
 
 
 def _suggestion(world, group, title: str = "Samvær") -> Topic:  # type: ignore[no-untyped-def]
-    return services.suggest_topic(actor=world.foster_parent_a, group=group, title=title)
+    return topic_services.suggest_topic(actor=world.foster_parent_a, group=group, title=title)
 
 
 def test_add_topic_by_the_facilitator_is_chosen(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    topic = services.add_topic(actor=world.specialist_a, group=group, title=" Søvn ")
+    topic = topic_services.add_topic(actor=world.specialist_a, group=group, title=" Søvn ")
     assert (topic.title, topic.status, topic.suggested_by) == (
         "Søvn",
         TopicStatus.CHOSEN,
@@ -44,14 +44,14 @@ def test_add_topic_for_a_meeting_of_another_group_is_refused(world) -> None:  # 
     group = group_for(world)
     other = meeting_for(group_for(world, []), at(2026, 10, 20, 19))
     with pytest.raises(ValidationError) as error:
-        services.add_topic(actor=world.specialist_a, group=group, title="Søvn", meeting=other)
+        topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn", meeting=other)
     assert list(error.value.message_dict) == ["meeting"]
 
 
 def test_add_topic_by_a_member_family_is_denied(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     with pytest.raises(PermissionDeniedError):
-        services.add_topic(actor=world.foster_parent_a, group=group, title="Søvn")
+        topic_services.add_topic(actor=world.foster_parent_a, group=group, title="Søvn")
 
 
 def test_suggest_topic_in_the_facilitated_phase_is_denied(world) -> None:  # type: ignore[no-untyped-def]
@@ -76,17 +76,17 @@ def test_suggest_topic_is_audited(world) -> None:  # type: ignore[no-untyped-def
 def test_support_topic_counts_the_supporting_family(world) -> None:  # type: ignore[no-untyped-def]
     other, other_parent = parent_family(world, "Familien Holm", "holm")
     group = self_running(group_for(world, [world.family_a, other]), world.family_a)
-    topic = services.suggest_topic(actor=other_parent, group=group, title="Samvær")
-    services.support_topic(actor=world.foster_parent_a, topic=topic)
+    topic = topic_services.suggest_topic(actor=other_parent, group=group, title="Samvær")
+    topic_services.support_topic(actor=world.foster_parent_a, topic=topic)
     assert list(topic.supporters.all()) == [world.family_a]
 
 
 def test_support_topic_can_be_withdrawn(world) -> None:  # type: ignore[no-untyped-def]
     other, other_parent = parent_family(world, "Familien Holm", "holm")
     group = self_running(group_for(world, [world.family_a, other]), world.family_a)
-    topic = services.suggest_topic(actor=other_parent, group=group, title="Samvær")
-    services.support_topic(actor=world.foster_parent_a, topic=topic)
-    services.support_topic(actor=world.foster_parent_a, topic=topic, supports=False)
+    topic = topic_services.suggest_topic(actor=other_parent, group=group, title="Samvær")
+    topic_services.support_topic(actor=world.foster_parent_a, topic=topic)
+    topic_services.support_topic(actor=world.foster_parent_a, topic=topic, supports=False)
     assert list(topic.supporters.all()) == []
 
 
@@ -94,14 +94,14 @@ def test_support_own_suggestion_is_refused(world) -> None:  # type: ignore[no-un
     group = self_running(group_for(world), world.family_a_other)
     topic = _suggestion(world, group)
     with pytest.raises(ValidationError):
-        services.support_topic(actor=world.foster_parent_a, topic=topic)
+        topic_services.support_topic(actor=world.foster_parent_a, topic=topic)
 
 
 def test_choose_topic_by_the_contact_family_for_a_meeting(world) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a)
     meeting = meeting_for(group, at(2026, 10, 20, 19))
     topic = _suggestion(world, group)
-    services.choose_topic(actor=world.foster_parent_a, topic=topic, meeting=meeting)
+    topic_services.choose_topic(actor=world.foster_parent_a, topic=topic, meeting=meeting)
     topic.refresh_from_db()
     assert (topic.status, topic.meeting) == (TopicStatus.CHOSEN, meeting)
 
@@ -110,21 +110,21 @@ def test_choose_topic_by_a_member_who_is_not_the_contact_family_is_denied(world)
     group = self_running(group_for(world), world.family_a_other)
     topic = _suggestion(world, group)
     with pytest.raises(PermissionDeniedError):
-        services.choose_topic(actor=world.foster_parent_a, topic=topic)
+        topic_services.choose_topic(actor=world.foster_parent_a, topic=topic)
 
 
 def test_choose_topic_by_staff_in_the_self_running_phase(world) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a_other)
     topic = _suggestion(world, group)
-    services.choose_topic(actor=world.consultant_a, topic=topic)
+    topic_services.choose_topic(actor=world.consultant_a, topic=topic)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.CHOSEN
 
 
 def test_cover_topic_marks_it_covered(world) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    topic = services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
-    services.cover_topic(actor=world.specialist_a, topic=topic)
+    topic = topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
+    topic_services.cover_topic(actor=world.specialist_a, topic=topic)
     topic.refresh_from_db()
     assert topic.status == TopicStatus.COVERED
 
@@ -133,13 +133,13 @@ def test_cover_a_suggestion_not_chosen_is_refused(world) -> None:  # type: ignor
     group = self_running(group_for(world), world.family_a)
     topic = _suggestion(world, group)
     with pytest.raises(ValidationError):
-        services.cover_topic(actor=world.foster_parent_a, topic=topic)
+        topic_services.cover_topic(actor=world.foster_parent_a, topic=topic)
 
 
 def test_topics_name_the_suggesting_family_only_with_consent(world) -> None:  # type: ignore[no-untyped-def]
     other, other_parent = parent_family(world, "Familien Holm", "holm")
     group = self_running(group_for(world, [world.family_a, other]), world.family_a)
-    services.suggest_topic(actor=other_parent, group=group, title="Samvær")
+    topic_services.suggest_topic(actor=other_parent, group=group, title="Samvær")
     [view] = selectors.group_detail(world.foster_parent_a, group).topics
     assert (view.suggested_by, view.may_support) == (
         "A member family (has not shared contact details)",
@@ -162,7 +162,7 @@ def test_topic_page_suggest_by_a_member_family(world, client) -> None:  # type: 
 def test_topic_page_support_by_a_member_family(world, client) -> None:  # type: ignore[no-untyped-def]
     other, other_parent = parent_family(world, "Familien Holm", "holm")
     group = self_running(group_for(world, [world.family_a, other]), world.family_a)
-    topic = services.suggest_topic(actor=other_parent, group=group, title="Samvær")
+    topic = topic_services.suggest_topic(actor=other_parent, group=group, title="Samvær")
     client.force_login(world.foster_parent_a)
     client.post(reverse("networks:topic_support", args=[topic.uuid]), {"supports": "1"})
     assert list(topic.supporters.all()) == [world.family_a]
@@ -178,7 +178,7 @@ def test_topic_page_choose_by_another_member_is_403(world, client) -> None:  # t
 
 def test_topic_page_of_a_group_out_of_sight_is_404(world, client) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
-    topic = services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
+    topic = topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
     client.force_login(world.consultant_b)
     response = client.post(reverse("networks:topic_cover", args=[topic.uuid]))
     assert response.status_code == 404

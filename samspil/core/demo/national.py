@@ -1,7 +1,9 @@
 """Deterministic synthetic data at national scale: all 98 municipalities, about 10,000 foster
 families and 14,000 children with five years of placement history, staff in proportion, a year
-of competence development (`national_competence.py`) and of network groups and mentor families
-(`national_networks.py`: about 800 groups, 250 mentorships).
+of competence development (`national_competence.py`), of network groups and mentor families
+(`national_networks.py`: about 800 groups, 250 mentorships) and of the hotline
+(`national_hotline.py`: a hotline per municipality, its shifts, about 20,000 calls with their
+follow-ups).
 
 Used by `python manage.py generate_national` and by `make bench` (see BENCHMARKS.md). Everything
 is written with `bulk_create` in batches, so the full data set takes minutes, not hours.
@@ -12,7 +14,8 @@ The national data is told apart from the demo data and from real records by mark
 * foster families and institutions: e-mail addresses at `national.samspil.example`;
 * collaborations: the description `NATIONAL_DESCRIPTION`;
 * children: every placement they have is with a national foster family.
-* network groups, mentorships, pools and separations: a national family or user takes part.
+* network groups, mentorships, pools and separations: a national family or user takes part;
+* hotlines: the name suffix `NATIONAL_SUFFIX` (national_hotline.py) or a national team leader.
 
 `delete_national` removes exactly that data (never audit entries: the log is append-only).
 """
@@ -44,6 +47,11 @@ from samspil.competence.models import (
 )
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
 from samspil.core.demo.national_competence import generate_competence
+from samspil.core.demo.national_hotline import (
+    HotlinePlace,
+    delete_national_hotline,
+    generate_hotline,
+)
 from samspil.core.demo.national_networks import generate_networks
 from samspil.core.demo.seed import COMPETENCE_AREAS, TODAY
 from samspil.families.enums import EngagementKind, FamilyKind, PlacementEndReason
@@ -55,6 +63,7 @@ from samspil.families.models import (
     FosterParent,
     Placement,
 )
+from samspil.hotline.models import Call, FollowUp, Hotline, RotaMember, Shift, StaffingRule
 from samspil.networks.models import (
     GroupMembership,
     Meeting,
@@ -203,6 +212,10 @@ class NationalCounts:
     mentor_profiles: int = 0
     mentorships: int = 0
     mentor_contacts: int = 0
+    hotlines: int = 0
+    hotline_shifts: int = 0
+    hotline_calls: int = 0
+    hotline_follow_ups: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -727,8 +740,32 @@ class _Generator:
                 MentorContact,
             ]
         )
+        leaders: dict[int, User] = {}
+        for membership in self.memberships:
+            if membership.role == Role.LEADER and membership.municipality_id is not None:
+                leaders.setdefault(membership.municipality_id, membership.user)
+        hotline = generate_hotline(
+            rng=self.rng,
+            today=TODAY,
+            scale=self.scale,
+            places=[
+                HotlinePlace(
+                    municipality=place.municipality,
+                    consultants=place.consultants,
+                    leader=leaders[place.municipality.pk],
+                    institutions=place.institutions,
+                    families=place.families,
+                )
+                for place in places
+            ],
+            consultant_of=lambda family: current[family.pk],
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze([Hotline, StaffingRule, RotaMember, Shift, Call, FollowUp])
         counts = self.counts
-        for name, number in [*competence.items(), *networks.items()]:
+        for name, number in [*competence.items(), *networks.items(), *hotline.items()]:
             setattr(counts, name, number)
         counts.municipalities = len(places)
         counts.users = len(self.users)
@@ -748,8 +785,9 @@ def delete_national() -> dict[str, int]:
     """Delete the national data set (see the module docstring for how it is recognised).
 
     Side effects: DELETEs of national users, memberships, institutions, collaborations,
-    families (with their parents, assignments and engagements), children and placements, and
-    of the network groups, mentorships, pools and separations they are part of.
+    families (with their parents, assignments and engagements), children and placements, of
+    the network groups, mentorships, pools and separations they are part of, and of the
+    national hotlines with their shifts, calls and follow-ups.
     Nothing is written to, or deleted from, the audit log. Returns the number of rows deleted
     per model label.
     """
@@ -768,6 +806,10 @@ def delete_national() -> dict[str, int]:
         for label, number in result[1].items():
             deleted[label] = deleted.get(label, 0) + number
 
+    for result in delete_national_hotline(
+        users=users, families=families, institutions=institutions
+    ):
+        count(result)
     in_national_groups = GroupMembership.objects.filter(family__in=families).values("group_id")
     count(
         NetworkGroup.objects.filter(

@@ -14,6 +14,7 @@ from samspil.accounts.enums import Role
 from samspil.accounts.models import Membership, User
 from samspil.audit.services import log_action
 from samspil.core.demo.competence import seed_competence
+from samspil.core.demo.hotline import seed_hotline
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
 from samspil.core.demo.networks import seed_networks
 from samspil.families.enums import FamilyKind, PlacementEndReason
@@ -294,4 +295,6 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
     seed_competence(rng, TODAY)
     progress("netværksgrupper og mentorfamilier")
     seed_networks(rng, TODAY)
+    progress("akuttelefon: vagtplan og opkald")
+    seed_hotline(rng, TODAY)
     log_action("core.demo.seed", actor=None, actor_label="seed_demo")

@@ -19,8 +19,9 @@ from samspil.networks import rules
 from samspil.networks.enums import GroupPhase, MeetingMode, TopicStatus
 from samspil.networks.models import Meeting, NetworkGroup
 from samspil.networks.selectors import groups as selectors
+from samspil.networks.selectors import meetings as meeting_selectors
 from samspil.networks.selectors import reports
-from samspil.networks.services import groups as services
+from samspil.networks.services import meetings as meeting_services
 
 router = Router(tags=["networks"])
 
@@ -135,12 +136,20 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_families_present(obj: Meeting) -> int:
-        return len(obj.attendees.all())
+        return len(_present(obj))
 
     @staticmethod
     def resolve_attendees(obj: Meeting) -> list[uuid.UUID]:
         visible: set[int] = getattr(obj, "visible_family_ids", set())
-        return [f.uuid for f in obj.attendees.all() if f.pk in visible]
+        return [f.uuid for f in _present(obj) if f.pk in visible]
+
+
+def _present(meeting: Meeting) -> list[selectors.Present]:
+    """The families present: as the group's detail read them (`present`), or prefetched."""
+    present: list[selectors.Present] | None = getattr(meeting, "present", None)
+    if present is None:
+        present = [selectors.Present.of(family) for family in meeting.attendees.all()]
+    return present
 
 
 class TopicOut(Schema):
@@ -266,9 +275,11 @@ def _with_detail(request: HttpRequest, group: NetworkGroup) -> _GroupAnswer:
     """The group with what its detail answer shows, as the caller may see it."""
     detail = selectors.group_detail(request.user, group)
     visible = {m.membership.family_id for m in detail.members if m.shows_details}
-    meetings = [v.meeting for v in reversed(detail.past)] + [v.meeting for v in detail.upcoming]
-    for meeting in meetings:
-        setattr(meeting, "visible_family_ids", visible)  # noqa: B010
+    meetings = []
+    for view in [*reversed(detail.past), *detail.upcoming]:
+        setattr(view.meeting, "visible_family_ids", visible)  # noqa: B010
+        setattr(view.meeting, "present", view.present)  # noqa: B010
+        meetings.append(view.meeting)
     return _GroupAnswer(
         group,
         members=detail.members,
@@ -323,7 +334,7 @@ def list_group_meetings(request: HttpRequest, group_id: uuid.UUID) -> Any:
     group = selectors.get_group_for(request.user, group_id)
     members = selectors.member_views(request.user, group)
     visible = {m.membership.family_id for m in members if m.shows_details}
-    meetings = list(selectors.group_meetings(group))
+    meetings = list(meeting_selectors.group_meetings(group))
     for meeting in meetings:
         setattr(meeting, "visible_family_ids", visible)  # noqa: B010
     return meetings
@@ -339,10 +350,10 @@ def plan_group_meeting(request: HttpRequest, group_id: uuid.UUID, payload: Meeti
     group = selectors.get_group_for(request.user, group_id, audit=False)
     if not rules.can_run_meetings(request.user, group):
         raise PermissionDeniedError
-    meeting = services.plan_meeting(
+    meeting = meeting_services.plan_meeting(
         actor=request_user(request), group=group, values=payload.model_dump()
     )
-    meeting = selectors.get_meeting_for(request.user, meeting.uuid, audit=False)
+    meeting = meeting_selectors.get_meeting_for(request.user, meeting.uuid, audit=False)
     return Status(201, _visible_meeting(request, meeting))
 
 
@@ -355,24 +366,24 @@ def record_meeting_attendance(
 ) -> Any:
     """Record the member families present and short minutes once the meeting has begun
     (replaces an earlier record). 422 for a family that was not a member on the day."""
-    meeting = selectors.get_meeting_for(request.user, meeting_id, audit=False)
+    meeting = meeting_selectors.get_meeting_for(request.user, meeting_id, audit=False)
     if not rules.can_run_meetings(request.user, meeting.group):
         raise PermissionDeniedError
-    families, _labels = selectors.attendance_choices(request.user, meeting)
+    families, _labels = meeting_selectors.attendance_choices(request.user, meeting)
     by_uuid = {f.uuid: f for f in families}
     unknown = [str(u) for u in payload.families if u not in by_uuid]
     if unknown:
         raise ValidationError(
             {"families": [f"Not a member family of the group on the day: {', '.join(unknown)}."]}
         )
-    services.record_attendance(
+    meeting_services.record_attendance(
         actor=request_user(request),
         meeting=meeting,
         attendees=[by_uuid[u] for u in payload.families],
         minutes=payload.minutes,
         expected_version=payload.version if payload.version is not None else meeting.version,
     )
-    meeting = selectors.get_meeting_for(request.user, meeting.uuid, audit=False)
+    meeting = meeting_selectors.get_meeting_for(request.user, meeting.uuid, audit=False)
     return _visible_meeting(request, meeting)
 
 

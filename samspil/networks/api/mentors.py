@@ -25,6 +25,7 @@ from samspil.networks import rules
 from samspil.networks.enums import ContactKind, MentorReason
 from samspil.networks.models import MentorContact, Mentorship
 from samspil.networks.selectors import mentors as selectors
+from samspil.networks.selectors import startup_course
 from samspil.networks.services import mentors as services
 
 router = Router(tags=["networks"])
@@ -263,6 +264,8 @@ def log_contact(request: HttpRequest, mentorship_id: uuid.UUID, payload: Contact
         note=payload.note,
     )
     setattr(  # noqa: B010
-        contact, "clashes", selectors.contact_clashes(mentorship, [contact]).get(contact.pk, [])
+        contact,
+        "clashes",
+        startup_course.contact_clashes(mentorship, [contact]).get(contact.pk, []),
     )
     return Status(201, contact)

@@ -15,8 +15,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from samspil.core.types import request_user
-from samspil.networks.selectors import pools as selectors
-from samspil.networks.services import pools as services
+from samspil.networks import reasons
+from samspil.networks.services import proposals as proposal_services
 
 router = Router(tags=["networks"])
 
@@ -68,7 +68,7 @@ class Error(Schema):
 def propose_network_groups(request: HttpRequest, payload: ProposalIn) -> Any:
     """Compose network groups of the families (OR-Tools CP-SAT) and answer the groups with the
     objective against the solver's bound. Nothing is stored."""
-    composed = services.compose_groups(
+    composed = proposal_services.compose_groups(
         actor=request_user(request),
         family_ids=payload.families,
         min_size=payload.min_size,
@@ -86,11 +86,11 @@ def propose_network_groups(request: HttpRequest, payload: ProposalIn) -> Any:
         "status": result.status,
         "gap": round(result.gap, 4),
         "reasons": [
-            [selectors.reason_text(r.code, r.params, names) for r in group.reasons]
+            [reasons.reason_text(r.code, r.params, names) for r in group.reasons]
             for group in result.groups
         ],
         "unplaced": [
-            {"family": str(key), "reason": selectors.reason_text(r.code, r.params, names)}
+            {"family": str(key), "reason": reasons.reason_text(r.code, r.params, names)}
             for key, r in result.unplaced
         ],
         "seconds": round(result.seconds, 3),

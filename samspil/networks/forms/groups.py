@@ -1,10 +1,13 @@
 """Forms of network groups: creating a group by hand, its settings, members, contact family,
 phase and end, meetings with attendance and minutes, topics, and a family's consent. Choices
-are querysets the view computes from the policy; the services validate again (the forms only
-shape the input)."""
+are querysets the view computes from the policy, or records the page has read already
+(`RecordChoiceField`, so rendering them takes no query); families to add are found with
+`FamilySearchForm` rather than listed. The services validate again (the forms only shape the
+input)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -49,6 +52,37 @@ class FamilyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
+class RecordChoiceField(forms.ChoiceField):
+    """One of records already read (`set_records`), by uuid: rendering takes no query, and
+    the cleaned value is the record (None when empty)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.records: dict[str, Any] = {}
+        super().__init__(*args, **kwargs)
+
+    def set_records(self, records: Iterable[Any], label: Callable[[Any], str]) -> None:
+        self.records = {str(record.uuid): record for record in records}
+        self.choices = [("", "---------")] + [(key, label(r)) for key, r in self.records.items()]
+
+    def clean(self, value: Any) -> Any:
+        key = super().clean(value)
+        return self.records.get(str(key)) if key else None
+
+
+class FamilySearchForm(forms.Form):
+    """Finds families by name, city or postcode (a short list; see `selectors.choices`)."""
+
+    q = forms.CharField(
+        label=_("Search by name, city or postcode"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+
+    def query(self) -> str:
+        return str(self.cleaned_data["q"]) if self.is_valid() else ""
+
+
 class GroupFilterForm(forms.Form):
     phase = forms.ChoiceField(
         label=_("Phase"),
@@ -73,11 +107,13 @@ class GroupCreateForm(forms.Form):
     municipality = forms.ModelChoiceField(
         queryset=Municipality.objects.none(), label=_("Municipality")
     )
+    # Validated against the families `user` may add; the page renders the chosen ones and a
+    # search (never every family, hence no widget that lists the choices).
     families = FamilyMultipleChoiceField(
         queryset=FosterFamily.objects.none(),
         label=_("Families"),
         to_field_name="uuid",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.MultipleHiddenInput,
         help_text=_("Families you can see that are not in an active network group."),
     )
     facilitator = PersonChoiceField(
@@ -148,8 +184,13 @@ class GroupSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AddMemberForm(_GroupActionForm):
+    """Validates the family chosen from a search's results (each has its own button)."""
+
     family = FamilyChoiceField(
-        queryset=FosterFamily.objects.none(), label=_("Family"), to_field_name="uuid"
+        queryset=FosterFamily.objects.none(),
+        label=_("Family"),
+        to_field_name="uuid",
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, families: QuerySet[FosterFamily], **kwargs: Any) -> None:
@@ -163,20 +204,23 @@ class RemoveMemberForm(_GroupActionForm):
 
 
 class ContactFamilyForm(_GroupActionForm):
-    family = FamilyChoiceField(
-        queryset=FosterFamily.objects.none(),
+    family = RecordChoiceField(
         label=_("Contact family"),
-        to_field_name="uuid",
         required=False,
         help_text=_("Runs the meetings once the group runs itself."),
     )
 
-    def __init__(self, *args: Any, families: QuerySet[FosterFamily], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, families: Iterable[FosterFamily], **kwargs: Any) -> None:
+        """`families`: the current members (read already)."""
+        families = list(families)
         group: NetworkGroup = kwargs["group"]
-        if group.contact_family is not None:
-            kwargs.setdefault("initial", {}).setdefault("family", group.contact_family.uuid)
+        if group.contact_family_id is not None:
+            kwargs.setdefault("initial", {}).setdefault(
+                "family",
+                next((str(f.uuid) for f in families if f.pk == group.contact_family_id), None),
+            )
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = families  # type: ignore[attr-defined]
+        self.fields["family"].set_records(families, _family_name)  # type: ignore[attr-defined]
 
 
 class SelfRunningForm(_GroupActionForm):
@@ -263,41 +307,35 @@ class TopicForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(),
-        label=_("For the meeting"),
-        required=False,
-        to_field_name="uuid",
-    )
+    meeting = RecordChoiceField(label=_("For the meeting"), required=False)
 
     def __init__(
-        self, *args: Any, meetings: QuerySet[Meeting] | None = None, **kwargs: Any
+        self, *args: Any, meetings: Iterable[Meeting] | None = None, **kwargs: Any
     ) -> None:
+        """`meetings`: the group's open meetings (read already), or None for a member family
+        suggesting a topic."""
         kwargs.setdefault("auto_id", "topic_%s")
         super().__init__(*args, **kwargs)
         if meetings is None:
             del self.fields["meeting"]
         else:
-            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
-            self.fields["meeting"].label_from_instance = _meeting_label  # type: ignore[attr-defined]
+            self.fields["meeting"].set_records(meetings, _meeting_label)  # type: ignore[attr-defined]
 
 
 class ChooseTopicForm(forms.Form):
-    meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(),
-        label=_("For the meeting"),
-        required=False,
-        to_field_name="uuid",
-    )
+    meeting = RecordChoiceField(label=_("For the meeting"), required=False)
 
-    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meetings: Iterable[Meeting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
-        self.fields["meeting"].label_from_instance = _meeting_label  # type: ignore[attr-defined]
+        self.fields["meeting"].set_records(meetings, _meeting_label)  # type: ignore[attr-defined]
 
 
 class ConsentForm(forms.Form):
     shares = forms.BooleanField(required=False)
+
+
+def _family_name(family: FosterFamily) -> str:
+    return str(family.name)
 
 
 def _meeting_label(meeting: Meeting) -> str:

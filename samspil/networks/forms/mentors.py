@@ -1,5 +1,5 @@
 """Forms of mentor families: finding a mentor, consent, recording a mentorship, its end and the
-contact log. Choices are querysets the view computes from the policy; the services validate
+contact log. Families are uuids the views look up through the policy; the services validate
 again (the forms only shape the input)."""
 
 from __future__ import annotations
@@ -7,43 +7,47 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.core.forms import DateInput
-from samspil.families.models import FosterFamily
 from samspil.networks.enums import MentorReason
 from samspil.networks.models import MentorContact, Mentorship
 
 
-class FamilyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+class FamilySearchForm(forms.Form):
+    """ "Find a mentor family": a family by name, city or postcode (GET ?q=)."""
+
+    q = forms.CharField(
+        label=_("Search by name, city or postcode"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "find_%s")
+        super().__init__(*args, **kwargs)
 
 
 class FindMentorForm(forms.Form):
-    """The family that needs a mentor, and why (GET: the suggestions page's query)."""
+    """The family that needs a mentor, and why (GET: the suggestions page's query). The family
+    is a uuid the page offers (a search result or the family shown); the suggestions view looks
+    it up through the policy."""
 
-    family = FamilyChoiceField(
-        queryset=FosterFamily.objects.none(),
-        label=_("Family that needs a mentor"),
-        to_field_name="uuid",
-    )
+    family = forms.UUIDField(label=_("Family that needs a mentor"), widget=forms.HiddenInput)
     reason = forms.ChoiceField(label=_("Reason"), choices=MentorReason.choices)
 
-    def __init__(self, *args: Any, families: QuerySet[FosterFamily], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "find_%s")
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = families  # type: ignore[attr-defined]
 
 
 class ConsentForm(forms.Form):
-    """Give or withdraw a family's consent to be a mentor family."""
+    """Give or withdraw a family's consent to be a mentor family. The family is a uuid the page
+    names (the view looks it up through the policy)."""
 
-    family = FamilyChoiceField(
-        queryset=FosterFamily.objects.none(), label=_("Family"), to_field_name="uuid"
-    )
+    family = forms.UUIDField(label=_("Family"), widget=forms.HiddenInput)
     consents = forms.TypedChoiceField(
         label=_("Willing to be a mentor family"),
         choices=[("yes", _("Yes, the family consents")), ("no", _("No, consent withdrawn"))],
@@ -57,15 +61,11 @@ class ConsentForm(forms.Form):
         help_text=_("E.g. how and when the family gave its consent."),
     )
 
-    def __init__(
-        self, *args: Any, families: QuerySet[FosterFamily], own: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, own: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "consent_%s")
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = families  # type: ignore[attr-defined]
         if own:
-            # A foster parent answers for their own family only: a hidden field and a toggle.
-            self.fields["family"].widget = forms.HiddenInput()
+            # A foster parent answers for their own family only: a toggle.
             self.fields["consents"].widget = forms.HiddenInput()
             del self.fields["note"]
 

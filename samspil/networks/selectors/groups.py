@@ -1,6 +1,7 @@
-"""Reads of network groups, their members, meetings and topics. Every query starts from the
-networks policy (`rules.group_filter`); the detail reads write the audit entry here, so views
-and the API cannot forget it. Also the year calendar's provider of network meetings.
+"""Reads of network groups, their members and topics. Every query starts from the networks
+policy (`rules.group_filter`); the detail reads write the audit entry here, so views and the API
+cannot forget it. Meetings (one meeting, attendance, the calendar provider) are in
+`selectors/meetings.py`.
 
 A meeting counts as *held* when it is not cancelled, has begun and its attendance is recorded.
 A group's cadence is measured from its last held meeting (from its start while none is held):
@@ -12,34 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
-    Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samspil.accounts.models import User
 from samspil.accounts.scopes import scope_for
 from samspil.audit.services import log_action
-from samspil.competence.selectors.calendar import CANCELLED, CONFIRMED, CalendarItem
 from samspil.core.types import UserLike
 from samspil.families.models import FosterFamily, FosterParent
-from samspil.families.rules import family_filter
 from samspil.networks import rules
 from samspil.networks.enums import GroupPhase, MeetingMode, TopicStatus
 from samspil.networks.models import (
@@ -49,7 +46,6 @@ from samspil.networks.models import (
     NetworkSettings,
     Topic,
 )
-from samspil.organisations.models import Institution, Municipality
 
 DEFAULT_TOLERANCE = int(NetworkSettings._meta.get_field("cadence_tolerance_days").default)
 
@@ -88,18 +84,28 @@ class GroupFilters:
 
 def annotate_cadence(qs: QuerySet[NetworkGroup], now: dt.datetime) -> QuerySet[NetworkGroup]:
     """What lists and the cadence check need, in the one query: the number of current members,
-    the last held and the next planned meeting, the municipality's tolerance."""
-    next_meeting = Meeting.objects.filter(upcoming_q(now), group=OuterRef("pk")).order_by(
-        "starts_at", "id"
+    the last held and the next planned meeting, the municipality's tolerance. Each is a
+    subquery per group (on the indexes of memberships and of meetings by group and start), not
+    a join: joining memberships and meetings would aggregate members × meetings rows per
+    group."""
+    meetings = Meeting.objects.filter(group=OuterRef("pk"))
+    next_meeting = meetings.filter(upcoming_q(now)).order_by("starts_at", "id")
+    last_held = meetings.filter(held_q(now)).order_by("-starts_at")
+    members = (
+        GroupMembership.objects.filter(group=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("group")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-    tolerance = NetworkSettings.objects.filter(municipality=OuterRef("municipality_id")).values(
-        "cadence_tolerance_days"
-    )[:1]
+    tolerance = (
+        NetworkSettings.objects.filter(municipality=OuterRef("municipality_id"))
+        .order_by()
+        .values("cadence_tolerance_days")[:1]
+    )
     return qs.annotate(
-        member_count=Count(
-            "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
-        ),
-        last_held_at=Max("meetings__starts_at", filter=held_q(now, "meetings__")),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+        last_held_at=Subquery(last_held.values("starts_at")[:1]),
         next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
         next_meeting_uuid=Subquery(next_meeting.values("uuid")[:1]),
         tolerance_days=Coalesce(
@@ -127,6 +133,28 @@ def groups_for(
     ).order_by("name", "id")
 
 
+def page_of(
+    groups: QuerySet[NetworkGroup], number: str | int | None, per_page: int
+) -> Page[NetworkGroup]:
+    """Page `number` of `groups`, counted by the same query (a window count over the list), so
+    a list page takes one query whether it is empty or not. A number that is not a page of the
+    list falls back to `Paginator.get_page` (the first or the last page; a count and a page
+    query)."""
+    paginator: Paginator[NetworkGroup] = Paginator(groups, per_page)
+    try:
+        wanted = int(str(number)) if number not in (None, "") else 1
+    except ValueError:
+        wanted = 0
+    if wanted >= 1:
+        offset = (wanted - 1) * per_page
+        counted = groups.annotate(list_total=Window(Count("pk")))
+        rows = list(counted[offset : offset + per_page])
+        if rows or wanted == 1:
+            paginator.__dict__["count"] = getattr(rows[0], "list_total", 0) if rows else 0
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
+
+
 @dataclass(frozen=True)
 class Cadence:
     """How a group keeps its cadence on `today`."""
@@ -144,16 +172,35 @@ class Cadence:
 def cadence_of(group: NetworkGroup, today: dt.date) -> Cadence:
     """The cadence of a group annotated as `groups_for` does (`last_held_at`,
     `tolerance_days`). An ended group has no gap."""
-    last_held_at = getattr(group, "last_held_at", None)
+    return cadence_from(
+        started_on=group.started_on,
+        cadence_days=group.cadence_days,
+        active=group.is_active,
+        last_held_at=getattr(group, "last_held_at", None),
+        tolerance_days=int(getattr(group, "tolerance_days", DEFAULT_TOLERANCE)),
+        today=today,
+    )
+
+
+def cadence_from(
+    *,
+    started_on: dt.date,
+    cadence_days: int,
+    active: bool,
+    last_held_at: dt.datetime | None,
+    tolerance_days: int,
+    today: dt.date,
+) -> Cadence:
+    """The cadence from plain values (see `cadence_of`)."""
     last_met = timezone.localdate(last_held_at) if last_held_at is not None else None
-    since = last_met or group.started_on
+    since = last_met or started_on
     days_since = max((today - since).days, 0)
-    overdue = max(days_since - group.cadence_days, 0) if group.is_active else 0
+    overdue = max(days_since - cadence_days, 0) if active else 0
     return Cadence(
         last_met=last_met,
         days_since=days_since,
         days_overdue=overdue,
-        tolerance_days=int(getattr(group, "tolerance_days", DEFAULT_TOLERANCE)),
+        tolerance_days=tolerance_days,
     )
 
 
@@ -211,36 +258,6 @@ def audit_group_read(user: UserLike, group: NetworkGroup) -> None:
     log_action("networks.group.read", actor=user, obj=group, municipality_id=group.municipality_id)
 
 
-def get_meeting_for(
-    user: UserLike, meeting_uuid: uuid.UUID | str, *, audit: bool = True
-) -> Meeting:
-    """One meeting of a group `user` may see, or Http404. Side effect: the audit entry
-    "networks.meeting.read" (attendance names families) unless `audit` is False."""
-    try:
-        meeting = (
-            Meeting.objects.filter(
-                group__in=NetworkGroup.objects.filter(rules.group_filter(user)).values("pk")
-            )
-            .select_related("group__municipality", "group__facilitator", "facilitator")
-            .get(uuid=meeting_uuid)
-        )
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if audit:
-        audit_meeting_read(user, meeting)
-    return meeting
-
-
-def audit_meeting_read(user: UserLike, meeting: Meeting) -> None:
-    """Write "networks.meeting.read": the meeting page names the families present."""
-    log_action(
-        "networks.meeting.read",
-        actor=user,
-        obj=meeting,
-        municipality_id=meeting.group.municipality_id,
-    )
-
-
 def get_topic_for(user: UserLike, topic_uuid: uuid.UUID | str) -> Topic:
     """One topic of a group `user` may see, or Http404 (not audited: the caller changes it)."""
     try:
@@ -272,10 +289,24 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class Present:
+    """A family present at a meeting, as far as pages and the API show it."""
+
+    pk: int
+    uuid: uuid.UUID
+    name: str
+
+    @classmethod
+    def of(cls, family: FosterFamily) -> Present:
+        return cls(pk=family.pk, uuid=family.uuid, name=family.name)
+
+
+@dataclass(frozen=True)
 class MeetingView:
     meeting: Meeting
     attendees: list[str]  # labels as `user` may see them
     topics: list[Topic]
+    present: list[Present] = field(default_factory=list)  # whatever `user` may see of them
 
     @property
     def is_virtual(self) -> bool:
@@ -304,6 +335,7 @@ class GroupDetail:
     can_run_meetings: bool
     can_suggest: bool
     own_membership: GroupMembership | None
+    open_meetings: list[Meeting] = field(default_factory=list)  # topics can be planned for
 
     @property
     def next_meeting(self) -> MeetingView | None:
@@ -326,7 +358,9 @@ class GroupDetail:
 
 def member_views(user: UserLike, group: NetworkGroup) -> list[MemberView]:
     """The current members as `user` may see them (rules.can_see_member_details), with the
-    foster parents' names and contact details of those they may see. Two queries."""
+    foster parents' names and contact details of those they may see. Two queries, whoever
+    asks and however many members share their details: the parents of members `user` may not
+    see are dropped before anything is built from them."""
     own = scope_for(user).foster_family_id
     memberships = list(
         GroupMembership.objects.filter(group=group, left_on__isnull=True)
@@ -336,12 +370,13 @@ def member_views(user: UserLike, group: NetworkGroup) -> list[MemberView]:
     for membership in memberships:
         membership.group = group  # the rule reads it; no query
     shown = {m.pk: rules.can_see_member_details(user, m) for m in memberships}
+    visible_ids = {m.family_id for m in memberships if shown[m.pk]}
     parents: dict[int, list[FosterParent]] = {}
-    visible_ids = [m.family_id for m in memberships if shown[m.pk]]
-    if visible_ids:
-        for parent in FosterParent.objects.filter(family_id__in=visible_ids).order_by(
-            "first_name", "last_name", "id"
-        ):
+    current = GroupMembership.objects.filter(group=group, left_on__isnull=True)
+    for parent in FosterParent.objects.filter(family__in=current.values("family_id")).order_by(
+        "first_name", "last_name", "id"
+    ):
+        if parent.family_id in visible_ids:
             parents.setdefault(parent.family_id, []).append(parent)
     # Members who did not share their details are told apart (for attendance) by the order
     # they joined in, which hints at no name.
@@ -378,43 +413,91 @@ def _label_for(family_id: int | None, labels: dict[int, str], fallback: str) -> 
 
 
 def meeting_views(
-    user: UserLike, group: NetworkGroup, members: list[MemberView], meetings: Iterable[Meeting]
+    user: UserLike,
+    group: NetworkGroup,
+    members: list[MemberView],
+    meetings: Iterable[Meeting],
+    *,
+    present: Mapping[int, list[Present]] | None = None,
+    topics: Mapping[int, list[Topic]] | None = None,
 ) -> list[MeetingView]:
     """Meetings with their attendees as labels `user` may see (a former member is named only
-    for those who manage the group) and their chosen topics."""
+    for those who manage the group) and their chosen topics. `present` and `topics` (meeting
+    id → families present, its topics) when the caller fetched them for all the meetings at
+    once; otherwise they are read from each meeting (prefetch them)."""
     labels = {m.membership.family_id: m.label for m in members}
     manage = rules.can_manage_group(user, group)
     views = []
     for meeting in meetings:
+        families = (
+            present.get(meeting.pk, [])
+            if present is not None
+            else [Present.of(family) for family in meeting.attendees.all()]
+        )
         attendees = []
-        for family in meeting.attendees.all():
+        for family in families:
             fallback = family.name if manage else _("A former member family")
             attendees.append(_label_for(family.pk, labels, fallback))
         views.append(
-            MeetingView(meeting=meeting, attendees=attendees, topics=list(meeting.topics.all()))
+            MeetingView(
+                meeting=meeting,
+                attendees=attendees,
+                topics=topics.get(meeting.pk, [])
+                if topics is not None
+                else list(meeting.topics.all()),
+                present=families,
+            )
         )
     return views
+
+
+def _families_present(group: NetworkGroup) -> dict[int, list[Present]]:
+    """The families present at each of the group's meetings, by name. One query (of values,
+    not model instances), with or without meetings."""
+    present: dict[int, list[Present]] = defaultdict(list)
+    rows = (
+        Meeting.attendees.through.objects.filter(meeting__group=group)
+        .order_by("fosterfamily__name", "fosterfamily_id")
+        .values_list("meeting_id", "fosterfamily_id", "fosterfamily__uuid", "fosterfamily__name")
+    )
+    for meeting_id, family_id, family_uuid, name in rows:
+        present[meeting_id].append(Present(pk=family_id, uuid=family_uuid, name=name))
+    return present
+
+
+def _supporters(group: NetworkGroup) -> dict[int, set[int]]:
+    """The families supporting each of the group's topics. One query, with or without topics."""
+    supporters: dict[int, set[int]] = defaultdict(set)
+    rows = Topic.supporters.through.objects.filter(topic__group=group).values_list(
+        "topic_id", "fosterfamily_id"
+    )
+    for topic_id, family_id in rows:
+        supporters[topic_id].add(family_id)
+    return supporters
 
 
 def group_detail(
     user: UserLike, group: NetworkGroup, *, now: dt.datetime | None = None
 ) -> GroupDetail:
     """What the group page shows to `user`: members per the consent rule, upcoming and past
-    meetings with attendance, topics with their support, the cadence and what `user` may do.
-    A fixed number of queries."""
+    meetings with attendance, topics with their support, the cadence, the meetings a topic can
+    be planned for, and what `user` may do. Seven queries, however many members, meetings,
+    topics and supporters the group has (and whether it has any)."""
     now = now or timezone.now()
     members = member_views(user, group)
     own = scope_for(user).foster_family_id
     own_membership = next((m.membership for m in members if m.is_own), None)
-    meetings = list(
-        group.meetings.select_related("facilitator")
-        .prefetch_related(
-            Prefetch("attendees", queryset=FosterFamily.objects.only("pk", "uuid", "name")),
-            Prefetch("topics", queryset=Topic.objects.order_by("created_at", "id")),
-        )
-        .order_by("starts_at", "id")
+    meetings = list(group.meetings.select_related("facilitator").order_by("starts_at", "id"))
+    topic_list = list(
+        group.topics.select_related("meeting").order_by("created_at", "id"),
     )
-    views = meeting_views(user, group, members, meetings)
+    topics_of: dict[int, list[Topic]] = defaultdict(list)
+    for topic in topic_list:
+        if topic.meeting_id is not None:
+            topics_of[topic.meeting_id].append(topic)
+    views = meeting_views(
+        user, group, members, meetings, present=_families_present(group), topics=topics_of
+    )
     upcoming = [v for v in views if v.meeting.starts_at > now]
     past = [v for v in reversed(views) if v.meeting.starts_at <= now]
     held = [
@@ -433,13 +516,10 @@ def group_detail(
         )
     can_suggest = rules.can_suggest_topics(user, group)
     labels = {m.membership.family_id: m.label for m in members}
+    supporters = _supporters(group)
     topics = []
-    for topic in (
-        group.topics.select_related("suggested_by_family")
-        .prefetch_related(Prefetch("supporters", queryset=FosterFamily.objects.only("pk")))
-        .order_by("created_at", "id")
-    ):
-        supporter_ids = {f.pk for f in topic.supporters.all()}
+    for topic in topic_list:
+        supporter_ids = supporters.get(topic.pk, set())
         by = (
             _label_for(topic.suggested_by_family_id, labels, _("A former member family"))
             if topic.suggested_by_family_id
@@ -468,54 +548,11 @@ def group_detail(
         can_run_meetings=rules.can_run_meetings(user, group),
         can_suggest=can_suggest,
         own_membership=own_membership,
+        open_meetings=[m for m in meetings if not m.cancelled and not m.attendance_recorded],
     )
 
 
-def attendance_choices(
-    user: UserLike, meeting: Meeting
-) -> tuple[QuerySet[FosterFamily], dict[int, str]]:
-    """The families that were members on the meeting's day (who may be recorded as present),
-    with the labels `user` may see for them (names only per the consent rule)."""
-    group = meeting.group
-    day = timezone.localdate(meeting.starts_at)
-    families = (
-        FosterFamily.objects.filter(
-            Q(network_memberships__left_on__isnull=True) | Q(network_memberships__left_on__gte=day),
-            network_memberships__group=group,
-            network_memberships__joined_on__lte=day,
-        )
-        .distinct()
-        .order_by("name", "id")
-    )
-    labels = {m.membership.family_id: m.label for m in member_views(user, group)}
-    if not rules.can_manage_group(user, group):
-        for family in families:
-            labels.setdefault(family.pk, _("A former member family"))
-    return families, labels
-
-
-def meeting_view(user: UserLike, meeting: Meeting) -> MeetingView:
-    """One meeting with its attendees as `user` may see them and its topics."""
-    members = member_views(user, meeting.group)
-    return meeting_views(user, meeting.group, members, [meeting])[0]
-
-
-def held_meetings(group: NetworkGroup, now: dt.datetime | None = None) -> int:
-    return group.meetings.filter(held_q(now or timezone.now())).count()
-
-
-# -- who and what can be chosen -----------------------------------------------------------------
-
-
-def addable_families(user: UserLike) -> QuerySet[FosterFamily]:
-    """Families `user` may see that are not in an active network group."""
-    busy = GroupMembership.objects.filter(left_on__isnull=True).values("family_id")
-    return (
-        FosterFamily.objects.filter(family_filter(user))
-        .exclude(pk__in=busy)
-        .select_related("municipality")
-        .order_by("name", "id")
-    )
+# -- the user's own membership ------------------------------------------------------------------
 
 
 def own_membership(user: UserLike, group: NetworkGroup) -> GroupMembership | None:
@@ -531,108 +568,3 @@ def own_membership(user: UserLike, group: NetworkGroup) -> GroupMembership | Non
     if membership is not None:
         membership.group = group
     return membership
-
-
-def municipalities(ids: Iterable[int]) -> QuerySet[Municipality]:
-    return Municipality.objects.filter(pk__in=list(ids)).order_by("name")
-
-
-def _current_collaboration(today: dt.date) -> Q:
-    return Q(collaborations__starts_on__lte=today) & (
-        Q(collaborations__ends_on__isnull=True) | Q(collaborations__ends_on__gte=today)
-    )
-
-
-def facilitators_for(
-    municipality_ids: Iterable[int], today: dt.date | None = None
-) -> QuerySet[User]:
-    """Who may facilitate a group of these municipalities: their consultants and leaders, and
-    the specialists and coordinators of institutions in a current collaboration with them."""
-    today = today or timezone.localdate()
-    ids = list(municipality_ids)
-    institutions = Institution.objects.filter(
-        _current_collaboration(today), collaborations__municipalities__in=ids
-    ).values("pk")
-    return (
-        User.objects.filter(
-            Q(
-                memberships__role__in=rules.MUNICIPAL,
-                memberships__municipality_id__in=ids,
-            )
-            | Q(
-                memberships__role__in=rules.INSTITUTION,
-                memberships__institution_id__in=institutions,
-            ),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username", "id")
-    )
-
-
-def group_meetings(group: NetworkGroup) -> QuerySet[Meeting]:
-    """The group's meetings (for those who may see the group), latest first."""
-    return (
-        group.meetings.select_related("facilitator")
-        .prefetch_related(Prefetch("attendees", queryset=FosterFamily.objects.only("pk", "uuid")))
-        .order_by("-starts_at", "-id")
-    )
-
-
-def open_meetings(group: NetworkGroup) -> QuerySet[Meeting]:
-    """Meetings a topic can be planned for: not cancelled, attendance not yet recorded."""
-    return group.meetings.filter(cancelled=False, attendance_recorded=False).order_by(
-        "starts_at", "id"
-    )
-
-
-# -- the year calendar ---------------------------------------------------------------------------
-
-
-def network_meetings(user: UserLike, start: dt.datetime, end: dt.datetime) -> list[CalendarItem]:
-    """Calendar provider: the meetings of the groups `user` manages (staff) or whose member
-    their family is (foster parents), starting in [start, end). One query. The feed title
-    names no group or family; for foster parents it is neutral."""
-    scope = scope_for(user)
-    if not scope.is_authenticated:
-        return []
-    own = scope.foster_family_id
-    q = rules.NOTHING
-    if scope.is_staff_member:
-        q |= Q(
-            group__in=NetworkGroup.objects.filter(rules.manageable_group_filter(user)).values("pk")
-        )
-    if own is not None:
-        q |= Q(
-            Exists(
-                GroupMembership.objects.filter(
-                    group=OuterRef("group"), family_id=own, left_on__isnull=True
-                )
-            )
-        )
-    meetings = (
-        Meeting.objects.filter(q, starts_at__gte=start, starts_at__lt=end)
-        .select_related("group")
-        .order_by("starts_at", "pk")
-    )
-    staff = scope.is_staff_member
-    items = []
-    for meeting in meetings:
-        place = meeting.place if meeting.mode == MeetingMode.PHYSICAL else _("Virtual meeting")
-        items.append(
-            CalendarItem(
-                uid=f"network-meeting-{meeting.uuid}@samspil",
-                kind="network_meeting",
-                kind_label=_("Network group"),
-                title=meeting.group.name,
-                feed_title=_("Network group meeting")
-                if staff
-                else _("Samspil: network group meeting"),
-                starts_at=meeting.starts_at,
-                ends_at=meeting.ends_at,
-                place=place,
-                url=reverse("networks:meeting_detail", args=[meeting.uuid]),
-                status=CANCELLED if meeting.cancelled else CONFIRMED,
-            )
-        )
-    return items

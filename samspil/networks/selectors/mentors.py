@@ -1,7 +1,9 @@
-"""Reads of mentor families (mentorplejefamilier): who may be a mentor for a family, the ranked
-suggestions, the mandatory start-up course next to a mentorship, and the mentorships a user may
-see. Every read starts from the policy in `networks/rules.py`; the suggestions and the detail
-page write the audit log here.
+"""Reads of mentor families (mentorplejefamilier): who may be a mentor for a family and the
+ranked suggestions, the families to find a mentor for, the mentorships a user may see, and
+consent. Every read starts from the policy in `networks/rules.py`; the suggestions and the
+detail page write the audit log here. The ranking itself (checks, score, reasons, order) is the
+pure module `networks/mentor_ranking.py`; the mandatory start-up course next to a mentorship is
+`selectors/startup_course.py`.
 
 **Eligibility.** A family may mentor `mentee` on `today` when all of these hold:
 
@@ -23,24 +25,13 @@ Settings come from `NetworkSettings` (the model's defaults where a municipality 
 **Candidates** are the consenting families of the mentee's municipality and of the
 municipalities sharing a current collaboration with it, except the mentee, and only those the
 user may see under the families policy (this module never widens it: a consultant sees a
-collaborating municipality's families only with a role there).
+collaborating municipality's families only with a role there). The score and the order are
+documented in `networks/mentor_ranking.py`.
 
-**Score** (higher is better; eligible candidates only). Four parts of 0–10 points each:
-
-* distance: 10 − km / 5 (rounded down, at least 0; 10 at the door, 0 from 50 km); 3 when a
-  postcode has no coordinates (km between the postcodes' points, by haversine);
-* similar children: 10 × the share of the mentee's current children's age bands (0–2, 3–5,
-  6–12, 13–17, 18+) the mentor has or had children in (any placement, from the child's age at its
-  start to its age at the end or today); 0 when the mentee has no child placed;
-* years: the years as foster family, at most 10;
-* free capacity: 10 × (max mentees − active mentorships) / max mentees, rounded.
-
-weighted by the reason: a new family distance 3, children 2, years 2, capacity 2; an extra child
-2, 3, 2, 2; a child with particular needs 1, 3, 4, 2. Ties go to the nearer family, then the more
-experienced, then by name. The same inputs always give the same order.
-
-**The mandatory start-up course** is the mentee's municipality's fixed programme: the offerings
-of its catalogue marked mandatory (`CatalogueEntry.mandatory`).
+**Query counts** do not depend on the data: `assess` reads the candidates and, for all of them at
+once, their placements, closed supervision courses and completed enrolments (six queries, none
+skipped when there is no candidate); the suggestions add the mentee's current mentors, the
+start-up course (three) and the audit entry.
 """
 
 from __future__ import annotations
@@ -48,347 +39,71 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from samspil.accounts.scopes import scope_for
 from samspil.audit.services import log_action
-from samspil.competence.enums import Attendance, EnrolmentStatus, SupervisionStatus
-from samspil.competence.models import (
-    CatalogueEntry,
-    Enrolment,
-    Offering,
-    Session,
-    SupervisionCourse,
+from samspil.competence.enums import (
+    Attendance,
+    EnrolmentStatus,
+    SupervisionKind,
+    SupervisionStatus,
 )
+from samspil.competence.models import Enrolment, Session, SupervisionCourse
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.types import UserLike
 from samspil.families.models import FosterFamily, FosterParent, Placement
 from samspil.families.rules import family_filter
 from samspil.families.selectors import current_placements
-from samspil.networks import composition, geography, rules
-from samspil.networks.enums import MentorReason
+from samspil.networks import geography, mentor_ranking, rules
+from samspil.networks.mentor_ranking import MenteeNeeds, PlacementSpan
 from samspil.networks.models import MentorContact, MentorProfile, Mentorship, NetworkSettings
+from samspil.networks.selectors.startup_course import (
+    MandatoryCourse,
+    contact_clashes,
+    startup_course,
+)
 from samspil.organisations.models import Collaboration
 
-AGE_BANDS: tuple[tuple[int, int, str], ...] = (
-    (0, 2, "0–2"),
-    (3, 5, "3–5"),
-    (6, 12, "6–12"),
-    (13, 17, "13–17"),
-    (18, 200, "18+"),
-)
-UNKNOWN_DISTANCE_POINTS = 3
-# Weights of (distance, similar children, years, free capacity) per reason.
-WEIGHTS: dict[str, tuple[int, int, int, int]] = {
-    MentorReason.NEW_FAMILY: (3, 2, 2, 2),
-    MentorReason.EXTRA_CHILD: (2, 3, 2, 2),
-    MentorReason.PARTICULAR_NEEDS: (1, 3, 4, 2),
-}
+Candidate = mentor_ranking.Candidate[FosterFamily]
 
-
-# -- small pure pieces --------------------------------------------------------------------------
-
-
-def bands_between(youngest: int, oldest: int) -> list[str]:
-    """The age bands covering ages `youngest`..`oldest` (inclusive), youngest first."""
-    return [label for low, high, label in AGE_BANDS if low <= oldest and youngest <= high]
-
-
-def _age(born: dt.date, on: dt.date) -> int:
-    years = on.year - born.year
-    if (on.month, on.day) < (born.month, born.day):
-        years -= 1
-    return max(years, 0)
-
-
-def _band_order(labels: Iterable[str]) -> list[str]:
-    wanted = set(labels)
-    return [label for _low, _high, label in AGE_BANDS if label in wanted]
-
-
-def _experience_bands(placements: Iterable[Placement], today: dt.date) -> list[str]:
-    bands: set[str] = set()
-    for placement in placements:
-        if placement.starts_on > today:
-            continue
-        end = min(placement.ends_on or today, today)
-        born = placement.child.date_of_birth
-        bands.update(bands_between(_age(born, placement.starts_on), _age(born, end)))
-    return _band_order(bands)
-
-
-def distance_between(a: FosterFamily, b: FosterFamily) -> int | None:
-    """Kilometres between the families' postcodes, or None when one is not in the table."""
-    here, there = geography.coordinates(a.postcode), geography.coordinates(b.postcode)
-    if here is None or there is None:
-        return None
-    return composition.distance_km(
-        composition.Candidate(key=a.pk, areas=frozenset(), lat=here[0], lon=here[1]),
-        composition.Candidate(key=b.pk, areas=frozenset(), lat=there[0], lon=there[1]),
-    )
-
-
-def score(
-    *,
-    reason: str,
-    distance_km: int | None,
-    shared_bands: int,
-    mentee_bands: int,
-    years: int,
-    current_mentees: int,
-    max_mentees: int,
-) -> int:
-    """The documented score (see the module docstring): a pure function of its inputs."""
-    w_distance, w_children, w_years, w_capacity = WEIGHTS.get(reason, WEIGHTS["new_family"])
-    distance = UNKNOWN_DISTANCE_POINTS if distance_km is None else max(0, 10 - distance_km // 5)
-    children = round(10 * shared_bands / mentee_bands) if mentee_bands else 0
-    experience = min(years, 10)
-    free = max(max_mentees - current_mentees, 0)
-    capacity = round(10 * free / max_mentees) if max_mentees else 0
-    return (
-        w_distance * distance + w_children * children + w_years * experience + w_capacity * capacity
-    )
-
-
-# -- assessing candidates -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleCheck:
-    """One eligibility rule for one family: `code` is consent, years, course, capacity or
-    pair; `text` says in words what was found."""
-
-    code: str
-    met: bool
-    text: str
-
-
-@dataclass
-class Candidate:
-    family: FosterFamily
-    checks: list[RuleCheck]
-    years: int
-    distance_km: int | None
-    current_mentees: int
-    max_mentees: int
-    age_bands: list[str]
-    shared_bands: list[str]
-    courses: list[str]
-    score: int = 0
-    rank: int | None = None
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def eligible(self) -> bool:
-        return all(check.met for check in self.checks)
-
-    @property
-    def lacks(self) -> list[str]:
-        return [check.text for check in self.checks if not check.met]
-
-    def snapshot(self, *, reason: str, of: int, today: dt.date) -> dict[str, Any]:
-        """What Mentorship.ranking stores: why this family was suggested, as it was then."""
-        return {
-            "rank": self.rank,
-            "of": of,
-            "score": self.score,
-            "reason": reason,
-            "distance_km": self.distance_km,
-            "current_mentees": self.current_mentees,
-            "max_mentees": self.max_mentees,
-            "years": self.years,
-            "age_bands": self.age_bands,
-            "shared_bands": self.shared_bands,
-            "courses": self.courses,
-            "reasons": self.reasons,
-            "computed_on": today.isoformat(),
-        }
+# "Find a mentor family": at most this many families in the short list or the search results.
+FIND_LIMIT = 20
+# The short list: families approved within this many years that have no current mentor.
+NEW_FAMILY_YEARS = 2
 
 
 def _active(today: dt.date) -> Q:
     return Q(ends_on__isnull=True) | Q(ends_on__gte=today)
 
 
-def _candidate_queryset(mentee: FosterFamily, today: dt.date) -> QuerySet[FosterFamily]:
-    """Families with everything the assessment reads prefetched: four queries in all."""
-    active = Mentorship.objects.filter(_active(today), mentor=OuterRef("pk"))
-    still_running = Session.objects.filter(
-        offering=OuterRef("session__offering_id"), cancelled=False, ends_at__gt=timezone.now()
-    )
-    completed_enrolments = (
-        Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED, attendance=Attendance.ATTENDED)
-        .filter(~Exists(still_running))
-        .select_related("session__offering")
-        .order_by("session__starts_at", "id")
-    )
-    return (
-        FosterFamily.objects.select_related("municipality", "mentor_profile")
-        .annotate(
-            active_mentees=Coalesce(
-                Subquery(active.order_by().values("mentor").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
-            already_mentor=Exists(active.filter(mentee_id=mentee.pk)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "placements",
-                queryset=Placement.objects.select_related("child").order_by("starts_on", "id"),
-                to_attr="mentor_placements",
-            ),
-            Prefetch(
-                "supervision_courses",
-                queryset=SupervisionCourse.objects.filter(status=SupervisionStatus.CLOSED)
-                .select_related("theme", "institution")
-                .order_by("closed_on", "id"),
-                to_attr="closed_courses",
-            ),
-            Prefetch("enrolments", queryset=completed_enrolments, to_attr="completed_enrolments"),
-        )
-        .order_by("name", "id")
-    )
+# -- assessing candidates -----------------------------------------------------------------------
 
 
-def mentee_age_bands(mentee: FosterFamily, today: dt.date) -> list[str]:
-    """The age bands of the children placed with the mentee now."""
-    bands: set[str] = set()
-    for placement in current_placements(today).filter(family=mentee):
-        age = _age(placement.child.date_of_birth, today)
-        bands.update(bands_between(age, age))
-    return _band_order(bands)
-
-
-def _max_mentees(municipality_ids: set[int]) -> dict[int, int]:
-    stored = {
-        s.municipality_id: s.mentor_max_mentees
-        for s in NetworkSettings.objects.filter(municipality_id__in=municipality_ids)
-    }
-    default = NetworkSettings().mentor_max_mentees
-    return {pk: stored.get(pk, default) for pk in municipality_ids}
-
-
-def _completed_courses(family: FosterFamily) -> list[str]:
-    names = [
-        course.title or f"{course.get_kind_display()} ({course.theme or course.institution})"
-        for course in getattr(family, "closed_courses", [])
-    ]
-    for enrolment in getattr(family, "completed_enrolments", []):
-        title = enrolment.session.offering.title
-        if title not in names:
-            names.append(title)
-    return names
-
-
-def _mentees_text(current: int, maximum: int) -> str:
-    if current == 0:
-        return _("no current mentees (at most %(max)d)") % {"max": maximum}
-    return ngettext(
-        "%(count)d current mentee of at most %(max)d",
-        "%(count)d current mentees of at most %(max)d",
-        current,
-    ) % {"count": current, "max": maximum}
-
-
-def _checks(
-    family: FosterFamily,
-    *,
-    settings: NetworkSettings,
-    years: int,
-    courses: list[str],
-    current: int,
-    maximum: int,
-    mentee: FosterFamily,
-) -> list[RuleCheck]:
-    profile: MentorProfile | None = getattr(family, "mentor_profile", None)
-    consents = profile is not None and profile.consents
-    checks = [
-        RuleCheck(
-            "consent",
-            consents,
-            _("consents to be a mentor family") if consents else _("has not consented"),
-        )
-    ]
-    required = settings.mentor_min_years
-    years_text = ngettext(
-        "%(years)d year as foster family", "%(years)d years as foster family", years
-    ) % {"years": years}
-    checks.append(
-        RuleCheck(
-            "years",
-            years >= required,
-            _("%(found)s (at least %(required)d required)")
-            % {"found": years_text, "required": required},
-        )
-    )
-    if not settings.mentor_requires_course:
-        checks.append(RuleCheck("course", True, _("no course required")))
-    elif courses:
-        checks.append(
-            RuleCheck("course", True, _("completed: %(courses)s") % {"courses": ", ".join(courses)})
-        )
-    else:
-        checks.append(RuleCheck("course", False, _("no completed training or supervision course")))
-    if current < maximum:
-        checks.append(RuleCheck("capacity", True, _mentees_text(current, maximum)))
-    else:
-        text = ngettext(
-            "already has %(count)d mentee, the most allowed",
-            "already has %(count)d mentees, the most allowed",
-            current,
-        ) % {"count": current}
-        checks.append(RuleCheck("capacity", False, text))
-    if getattr(family, "already_mentor", False):
-        checks.append(
-            RuleCheck(
-                "pair", False, _("is already mentor for %(mentee)s") % {"mentee": mentee.name}
-            )
-        )
-    return checks
-
-
-def _reasons(candidate: Candidate, mentee_bands: list[str]) -> list[str]:
-    reasons = []
-    if candidate.distance_km is None:
-        reasons.append(_("distance unknown (postcode not found)"))
-    else:
-        reasons.append(_("%(km)d km away") % {"km": candidate.distance_km})
-    if candidate.shared_bands:
-        reasons.append(
-            _("has had children aged %(bands)s") % {"bands": ", ".join(candidate.shared_bands)}
-        )
-    elif mentee_bands:
-        reasons.append(
-            _("no experience with children aged %(bands)s") % {"bands": ", ".join(mentee_bands)}
-        )
-    elif candidate.age_bands:
-        reasons.append(
-            _("has had children aged %(bands)s") % {"bands": ", ".join(candidate.age_bands)}
-        )
-    reasons.append(_mentees_text(candidate.current_mentees, candidate.max_mentees))
-    reasons.append(
-        ngettext(
-            "%(years)d year as foster family", "%(years)d years as foster family", candidate.years
-        )
-        % {"years": candidate.years}
-    )
-    if candidate.courses:
-        reasons.append(_("completed: %(courses)s") % {"courses": ", ".join(candidate.courses)})
-    return reasons
-
-
-def candidate_area(mentee: FosterFamily, today: dt.date) -> set[int]:
-    """The mentee's municipality and those sharing a current collaboration with it."""
+def _area(mentee: FosterFamily, today: dt.date) -> Q:
+    """The mentee's municipality and those sharing a current collaboration with it (a
+    subquery, not a query of its own)."""
     collaborations = Collaboration.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today),
         starts_on__lte=today,
@@ -396,8 +111,125 @@ def candidate_area(mentee: FosterFamily, today: dt.date) -> set[int]:
     ).values("pk")
     shared = Collaboration.municipalities.through.objects.filter(
         collaboration_id__in=collaborations
-    ).values_list("municipality_id", flat=True)
-    return {mentee.municipality_id, *shared}
+    ).values("municipality_id")
+    return Q(municipality_id=mentee.municipality_id) | Q(municipality_id__in=shared)
+
+
+# What the suggestions (page, API, ranking snapshot) read of a candidate: the rest of its row is
+# not fetched, which at national scale (a hundred candidates and more) is a good part of the time.
+CANDIDATE_FIELDS = (
+    "uuid",
+    "name",
+    "postcode",
+    "approved_on",
+    "municipality__name",
+    "municipality__code",
+    "mentor_profile__consents",
+)
+
+
+def _candidates(
+    user: UserLike, mentee: FosterFamily, today: dt.date, families: Sequence[int] | None
+) -> QuerySet[FosterFamily]:
+    """The candidate families (see the module docstring), with what the assessment reads of
+    each row: its mentor profile, its active mentorships as mentor, whether one of them is with
+    the mentee, and its own municipality's `mentor_max_mentees`."""
+    active = Mentorship.objects.filter(_active(today), mentor=OuterRef("pk"))
+    max_mentees = NetworkSettings.objects.filter(municipality_id=OuterRef("municipality_id"))
+    qs = (
+        FosterFamily.objects.filter(family_filter(user))
+        .filter(_area(mentee, today))
+        .exclude(pk=mentee.pk)
+    )
+    if families is None:
+        qs = qs.filter(mentor_profile__consents=True)
+    else:
+        qs = qs.filter(pk__in=families)
+    return (
+        qs.select_related("municipality", "mentor_profile")
+        .only(*CANDIDATE_FIELDS)
+        .annotate(
+            active_mentees=Coalesce(
+                Subquery(active.order_by().values("mentor").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+            already_mentor=Exists(active.filter(mentee_id=mentee.pk)),
+            max_mentees=Coalesce(
+                Subquery(max_mentees.values("mentor_max_mentees")[:1]),
+                Value(NetworkSettings().mentor_max_mentees),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("name", "id")
+    )
+
+
+def _placements(families: QuerySet[FosterFamily]) -> dict[int, list[PlacementSpan]]:
+    """Every placement of `families` (a subquery), by family. One query."""
+    found: dict[int, list[PlacementSpan]] = defaultdict(list)
+    rows = (
+        Placement.objects.filter(family__in=families.values("pk"))
+        .order_by("starts_on", "id")
+        .values_list("family_id", "starts_on", "ends_on", "child__date_of_birth")
+    )
+    for family_id, starts_on, ends_on, born in rows:
+        found[family_id].append(PlacementSpan(starts_on, ends_on, born))
+    return found
+
+
+def _completed_courses(families: QuerySet[FosterFamily]) -> dict[int, list[str]]:
+    """The names of the training and supervision courses `families` (a subquery) completed, by
+    family: closed supervision courses by closing date, then offerings attended whose sessions
+    have all ended, by session. Two queries."""
+    found: dict[int, list[str]] = defaultdict(list)
+    kinds = dict(SupervisionKind.choices)
+    closed = (
+        SupervisionCourse.families.through.objects.filter(
+            fosterfamily_id__in=families.values("pk"),
+            supervisioncourse__status=SupervisionStatus.CLOSED,
+        )
+        .order_by("supervisioncourse__closed_on", "supervisioncourse_id")
+        .values_list(
+            "fosterfamily_id",
+            "supervisioncourse__title",
+            "supervisioncourse__kind",
+            "supervisioncourse__theme__name",
+            "supervisioncourse__institution__name",
+        )
+    )
+    for family_id, title, kind, theme, institution in closed:
+        found[family_id].append(title or f"{kinds.get(kind, kind)} ({theme or institution})")
+    still_running = Session.objects.filter(
+        offering=OuterRef("session__offering_id"), cancelled=False, ends_at__gt=timezone.now()
+    )
+    attended = (
+        Enrolment.objects.filter(
+            family__in=families.values("pk"),
+            status=EnrolmentStatus.ENROLLED,
+            attendance=Attendance.ATTENDED,
+        )
+        .filter(~Exists(still_running))
+        .order_by("session__starts_at", "id")
+        .values_list("family_id", "session__offering__title")
+    )
+    for family_id, title in attended:
+        if title not in found[family_id]:
+            found[family_id].append(title)
+    return found
+
+
+def _by_name(family: FosterFamily) -> tuple[str, int]:
+    return family.name, family.pk
+
+
+def mentee_age_bands(mentee: FosterFamily, today: dt.date) -> list[str]:
+    """The age bands of the children placed with the mentee now. One query."""
+    born = (
+        current_placements(today)
+        .filter(family=mentee)
+        .values_list("child__date_of_birth", flat=True)
+    )
+    return mentor_ranking.current_bands(born, today)
 
 
 def assess(
@@ -407,254 +239,52 @@ def assess(
     *,
     today: dt.date | None = None,
     families: Sequence[int] | None = None,
+    settings: NetworkSettings | None = None,
+    mentee_bands: list[str] | None = None,
 ) -> list[Candidate]:
     """Every candidate (see the module docstring) with its rule checks, score and reasons;
     eligible ones ranked 1, 2, … first, then the others by name. `families` narrows the
     candidates to these ids, consenting or not (to explain why a family the caller named is not
-    eligible). A fixed number of queries whatever the number of families.
+    eligible). `settings` (the mentee's municipality's) and `mentee_bands` save their queries
+    when the caller has them. Six queries at most, whatever the number of families.
     No audit entry: `suggestions_for` writes it."""
     today = today or timezone.localdate()
-    settings = NetworkSettings.for_municipality(mentee.municipality)
-    qs = (
-        _candidate_queryset(mentee, today)
-        .filter(family_filter(user), municipality_id__in=candidate_area(mentee, today))
-        .exclude(pk=mentee.pk)
+    if settings is None:
+        settings = NetworkSettings.for_municipality(mentee.municipality)
+    if mentee_bands is None:
+        mentee_bands = mentee_age_bands(mentee, today)
+    needs = MenteeNeeds(
+        name=mentee.name,
+        reason=reason,
+        bands=mentee_bands,
+        min_years=settings.mentor_min_years,
+        requires_course=settings.mentor_requires_course,
     )
-    if families is None:
-        qs = qs.filter(mentor_profile__consents=True)
-    else:
-        qs = qs.filter(pk__in=families)
+    qs = _candidates(user, mentee, today, families)
     found = list(qs)
-    maximum = _max_mentees({f.municipality_id for f in found})
-    wanted = mentee_age_bands(mentee, today)
+    placements = _placements(qs)
+    courses = _completed_courses(qs)
+    here = geography.coordinates(mentee.postcode)
     candidates = []
     for family in found:
-        years = family.years_of_experience(today)
-        courses = _completed_courses(family)
-        current = int(getattr(family, "active_mentees", 0))
-        bands = _experience_bands(getattr(family, "mentor_placements", []), today)
-        candidate = Candidate(
-            family=family,
-            checks=_checks(
+        profile: MentorProfile | None = getattr(family, "mentor_profile", None)
+        candidates.append(
+            mentor_ranking.assess_candidate(
                 family,
-                settings=settings,
-                years=years,
-                courses=courses,
-                current=current,
-                maximum=maximum[family.municipality_id],
-                mentee=mentee,
-            ),
-            years=years,
-            distance_km=distance_between(mentee, family),
-            current_mentees=current,
-            max_mentees=maximum[family.municipality_id],
-            age_bands=bands,
-            shared_bands=[band for band in bands if band in wanted],
-            courses=courses,
-        )
-        candidate.score = score(
-            reason=reason,
-            distance_km=candidate.distance_km,
-            shared_bands=len(candidate.shared_bands),
-            mentee_bands=len(wanted),
-            years=years,
-            current_mentees=current,
-            max_mentees=candidate.max_mentees,
-        )
-        candidate.reasons = _reasons(candidate, wanted)
-        candidates.append(candidate)
-    eligible = sorted(
-        (c for c in candidates if c.eligible),
-        key=lambda c: (
-            -c.score,
-            c.distance_km if c.distance_km is not None else 10**6,
-            -c.years,
-            c.family.name,
-            c.family.pk,
-        ),
-    )
-    for rank, candidate in enumerate(eligible, 1):
-        candidate.rank = rank
-    return eligible + [c for c in candidates if not c.eligible]
-
-
-# -- the mandatory start-up course --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MandatorySession:
-    session: Session
-    status: str  # "enrolled", "waitlisted" or "" (not enrolled)
-
-
-@dataclass(frozen=True)
-class MandatoryCourse:
-    """One mandatory offering next to a mentorship. `sessions` are the mentee's sessions of it
-    in the period, or, when it is not enrolled yet, the offering's open sessions there."""
-
-    offering: Offering
-    state: str  # "enrolled", "waitlisted", "attended", "later", "not_enrolled"
-    sessions: list[MandatorySession]
-    advice: str
-
-    @property
-    def clashes(self) -> bool:
-        """Does the course compete with the mentorship for the family's days?"""
-        return self.state in ("enrolled", "waitlisted", "not_enrolled")
-
-
-def _days(sessions: Iterable[Session]) -> str:
-    return ", ".join(date_format(timezone.localtime(s.starts_at), "DATE_FORMAT") for s in sessions)
-
-
-def _advice(mentee: FosterFamily, offering: Offering, state: str, sessions: list[Session]) -> str:
-    names = {"family": mentee.name, "course": offering.title, "days": _days(sessions)}
-    if state == "enrolled":
-        text = _(
-            "%(family)s takes part in the mandatory start-up course “%(course)s” on %(days)s. "
-            "Plan mentor contacts on other days, and tell the mentor family that the course "
-            "comes first."
-        )
-    elif state == "waitlisted":
-        text = _(
-            "%(family)s is on the waiting list for the mandatory start-up course “%(course)s” "
-            "on %(days)s. Keep those days free of mentor contacts until the place is settled."
-        )
-    elif state == "attended":
-        text = _("%(family)s has attended the mandatory start-up course “%(course)s”.")
-    elif state == "later":
-        text = _(
-            "%(family)s is enrolled in the mandatory start-up course “%(course)s” on %(days)s, "
-            "outside this period."
-        )
-    elif sessions:
-        text = _(
-            "%(family)s is not enrolled yet in the mandatory start-up course “%(course)s”. "
-            "Enrol the family in one of its sessions first, then plan mentor contacts on other "
-            "days."
-        )
-    else:
-        text = _(
-            "%(family)s is not enrolled yet in the mandatory start-up course “%(course)s”, and "
-            "it has no session planned in this period. Ask the institution when it runs next."
-        )
-    return text % names
-
-
-def startup_course(
-    mentee: FosterFamily, start: dt.date, end: dt.date | None = None
-) -> list[MandatoryCourse]:
-    """For each mandatory offering of the mentee's municipality: the mentee's sessions of it
-    (a place or the waiting list) between `start` and `end` (open-ended when None), or, when it
-    has none, has not attended the course and has no later session, the offering's open
-    sessions in the period ("not enrolled yet"). Three queries."""
-    offerings = [
-        entry.offering
-        for entry in CatalogueEntry.objects.filter(
-            municipality_id=mentee.municipality_id, mandatory=True
-        )
-        .select_related("offering")
-        .order_by("offering__title", "offering__id")
-    ]
-    if not offerings:
-        return []
-    now = timezone.now()
-    tz = timezone.get_current_timezone()
-    after = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    before = (
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz) if end else None
-    )
-
-    def in_period(session: Session) -> bool:
-        return session.starts_at >= after and (before is None or session.starts_at < before)
-
-    own = list(
-        Enrolment.objects.filter(family=mentee, session__offering__in=offerings)
-        .exclude(status=EnrolmentStatus.CANCELLED)
-        .select_related("session")
-        .order_by("session__starts_at", "id")
-    )
-    open_sessions: dict[int, list[Session]] = defaultdict(list)
-    for session in Session.objects.filter(
-        offering__in=offerings, cancelled=False, starts_at__gte=max(after, now)
-    ).order_by("starts_at", "id"):
-        if in_period(session):
-            open_sessions[session.offering_id].append(session)
-    courses = []
-    for offering in offerings:
-        mine = [e for e in own if e.session.offering_id == offering.pk]
-        live = [e for e in mine if not e.session.cancelled]
-        booked = [e for e in live if in_period(e.session)]
-        later = [e for e in live if e.session.ends_at > now and not in_period(e.session)]
-        sessions = [MandatorySession(session=e.session, status=e.status) for e in booked]
-        if any(e.status == EnrolmentStatus.ENROLLED for e in booked):
-            state = "enrolled"
-        elif booked:
-            state = "waitlisted"
-        elif any(e.attendance == Attendance.ATTENDED for e in mine):
-            state = "attended"
-        elif later:
-            state = "later"
-            sessions = [MandatorySession(session=e.session, status=e.status) for e in later]
-        else:
-            state = "not_enrolled"
-            sessions = [MandatorySession(session=s, status="") for s in open_sessions[offering.pk]]
-        named = [
-            s.session
-            for s in sessions
-            if state not in ("enrolled", "waitlisted") or s.status == state
-        ]
-        courses.append(
-            MandatoryCourse(
-                offering=offering,
-                state=state,
-                sessions=sessions,
-                advice=_advice(mentee, offering, state, named),
+                needs,
+                consents=profile is not None and profile.consents,
+                already_mentor=bool(getattr(family, "already_mentor", False)),
+                years=family.years_of_experience(today),
+                distance_km=mentor_ranking.distance_km(
+                    here, geography.coordinates(family.postcode)
+                ),
+                current_mentees=int(getattr(family, "active_mentees", 0)),
+                max_mentees=int(getattr(family, "max_mentees", 0)),
+                age_bands=mentor_ranking.experience_bands(placements[family.pk], today),
+                courses=courses[family.pk],
             )
         )
-    return courses
-
-
-def contact_clashes(
-    mentorship: Mentorship, contacts: Sequence[MentorContact]
-) -> dict[int, list[str]]:
-    """For each contact (by id) that falls on a day the mentee has a place at a session of the
-    mandatory start-up course, a warning in words. One query."""
-    days = {c.happened_on for c in contacts}
-    if not days:
-        return {}
-    mandatory = CatalogueEntry.objects.filter(
-        municipality_id=mentorship.mentee.municipality_id, mandatory=True
-    ).values("offering_id")
-    by_day: dict[dt.date, list[Enrolment]] = defaultdict(list)
-    first, last = min(days), max(days)
-    for enrolment in Enrolment.objects.filter(
-        family_id=mentorship.mentee_id,
-        status=EnrolmentStatus.ENROLLED,
-        session__offering_id__in=mandatory,
-        session__cancelled=False,
-        session__starts_at__date__gte=first - dt.timedelta(days=1),
-        session__starts_at__date__lte=last + dt.timedelta(days=1),
-    ).select_related("session__offering"):
-        by_day[timezone.localdate(enrolment.session.starts_at)].append(enrolment)
-    clashes: dict[int, list[str]] = {}
-    for contact in contacts:
-        found = by_day.get(contact.happened_on, [])
-        if found:
-            clashes[contact.pk] = [
-                _(
-                    "Same day as the mandatory start-up course “%(course)s” (%(time)s), where "
-                    "%(family)s has a place. Agree with both families that the course comes "
-                    "first and move the mentor contact to another day."
-                )
-                % {
-                    "course": e.session.offering.title,
-                    "time": timezone.localtime(e.session.starts_at).strftime("%H:%M"),
-                    "family": mentorship.mentee.name,
-                }
-                for e in found
-            ]
-    return clashes
+    return mentor_ranking.rank(candidates, by_name=_by_name)
 
 
 # -- suggestions --------------------------------------------------------------------------------
@@ -677,19 +307,21 @@ def suggestions_for(
 ) -> Suggestions:
     """Ranked mentor suggestions for `mentee` (rules.can_broker_mentorship, else
     PermissionDeniedError), the consenting families that are not eligible with what they lack,
-    and the mentee's mandatory start-up course from today. Side effect: the audit entry
-    "networks.mentor.suggestions" naming every family listed."""
+    and the mentee's mandatory start-up course from today. Eleven queries whatever the data.
+    Side effect: the audit entry "networks.mentor.suggestions" naming every family listed."""
     if not rules.can_broker_mentorship(user, mentee):
         raise PermissionDeniedError
     today = today or timezone.localdate()
-    candidates = assess(user, mentee, reason, today=today)
+    settings = NetworkSettings.for_municipality(mentee.municipality)
+    bands = mentee_age_bands(mentee, today)
+    candidates = assess(user, mentee, reason, today=today, settings=settings, mentee_bands=bands)
     result = Suggestions(
         mentee=mentee,
         reason=reason,
-        settings=NetworkSettings.for_municipality(mentee.municipality),
+        settings=settings,
         ranked=[c for c in candidates if c.eligible],
         ineligible=[c for c in candidates if not c.eligible],
-        mentee_bands=mentee_age_bands(mentee, today),
+        mentee_bands=bands,
         current_mentors=list(
             Mentorship.objects.filter(_active(today), mentee=mentee)
             .select_related("mentor")
@@ -714,21 +346,27 @@ def suggestions_for(
 # -- mentorships --------------------------------------------------------------------------------
 
 
-def _with_families(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    parents = FosterParent.objects.order_by("first_name", "last_name", "id")
-    return qs.select_related(
-        "mentor__municipality", "mentee__municipality", "brokered_by"
-    ).prefetch_related(
-        Prefetch("mentor__parents", queryset=parents),
-        Prefetch("mentee__parents", queryset=parents),
+def _with_families(qs: QuerySet[Mentorship], *, parents: bool = True) -> QuerySet[Mentorship]:
+    qs = qs.select_related("mentor__municipality", "mentee__municipality", "brokered_by")
+    if not parents:
+        return qs
+    ordered = FosterParent.objects.order_by("first_name", "last_name", "id")
+    return qs.prefetch_related(
+        Prefetch("mentor__parents", queryset=ordered),
+        Prefetch("mentee__parents", queryset=ordered),
     )
 
 
 def mentorships_for(
-    user: UserLike, *, current: bool | None = None, today: dt.date | None = None
+    user: UserLike,
+    *,
+    current: bool | None = None,
+    today: dt.date | None = None,
+    parents: bool = False,
 ) -> QuerySet[Mentorship]:
     """The mentorships `user` may see (rules.mentorship_filter), current ones (not ended) or
-    past ones, with both families, their parents and the number of logged contacts."""
+    past ones, with both families and the number of logged contacts; with `parents`, also both
+    families' foster parents (the contact details a foster parent sees of the other family)."""
     today = today or timezone.localdate()
     qs = Mentorship.objects.filter(rules.mentorship_filter(user))
     if current is True:
@@ -743,10 +381,44 @@ def mentorships_for(
         .values("n")
     )
     return (
-        _with_families(qs)
+        _with_families(qs, parents=parents)
         .annotate(contact_count=Coalesce(Subquery(contacts), 0))
         .order_by("-starts_on", "-id")
     )
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count, which it then does not query."""
+
+    def __init__(self, object_list: QuerySet[Mentorship], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def past_mentorships_page(
+    user: UserLike, number: str | None, *, today: dt.date | None = None
+) -> Page[Mentorship]:
+    """Page `number` of the past mentorships `user` may see (as `mentorships_for`), with the
+    total counted in the same query (a window count): one query whether there are past
+    mentorships or not. A number past the end (or not a positive number) gives the last page or
+    the first, as `Paginator.get_page` does, with two more queries."""
+    size = django_settings.SAMSPIL_PAGE_SIZE
+    qs = mentorships_for(user, current=False, today=today)
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    if wanted >= 1:
+        offset = (wanted - 1) * size
+        rows = list(qs.annotate(total=Window(Count("pk")))[offset : offset + size])
+        if rows or wanted == 1:
+            count = int(getattr(rows[0], "total", 0)) if rows else 0
+            return Page(rows, wanted, _CountedPaginator(qs, size, count))
+    return Paginator(qs, size).get_page(number)
 
 
 def get_mentorship_for(
@@ -825,7 +497,8 @@ def consenting_families_for(
     user: UserLike, *, today: dt.date | None = None
 ) -> QuerySet[FosterFamily]:
     """Families of the user's municipalities (consultant, leader) that consent to be mentor
-    families, with their number of active mentorships as mentor."""
+    families, with their number of active mentorships as mentor and when they consented (only
+    what the list page shows)."""
     today = today or timezone.localdate()
     municipalities = scope_for(user).municipalities(*rules.MUNICIPAL)
     active = (
@@ -838,7 +511,8 @@ def consenting_families_for(
     return (
         FosterFamily.objects.filter(family_filter(user))
         .filter(municipality_id__in=municipalities, mentor_profile__consents=True)
-        .select_related("mentor_profile", "municipality")
+        .select_related("mentor_profile")
+        .only("uuid", "name", "approved_on", "mentor_profile__consent_changed_at")
         .annotate(active_mentees=Coalesce(Subquery(active), 0))
         .order_by("name", "id")
     )
@@ -854,6 +528,58 @@ def brokerable_families(user: UserLike) -> QuerySet[FosterFamily]:
         .select_related("municipality")
         .order_by("name", "id")
     )
+
+
+def brokerable_family(user: UserLike, family_uuid: uuid.UUID | str) -> FosterFamily | None:
+    """One of `brokerable_families(user)` by its uuid, or None (unknown, invisible or not the
+    user's municipality's alike). Not an audited read: the list page names the family to record
+    its consent."""
+    try:
+        return brokerable_families(user).filter(uuid=family_uuid).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+@dataclass(frozen=True)
+class FoundFamilies:
+    """The families "find a mentor family" offers: the matches of `search`, or without a
+    search the new families without a mentor; at most FIND_LIMIT, `more` when others match."""
+
+    search: str
+    families: Sequence[FosterFamily]
+    more: bool
+    years: int = NEW_FAMILY_YEARS
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def families_to_find_mentor_for(
+    user: UserLike, search: str = "", *, today: dt.date | None = None
+) -> FoundFamilies:
+    """The families `user` may find a mentor for (`brokerable_families`) whose name or city
+    contains `search` or whose postcode starts with it, by name; without a search, those
+    approved within the last NEW_FAMILY_YEARS years that have no current mentor family, newest
+    first. At most FIND_LIMIT, each with `has_mentor` (a current mentor family). One query."""
+    today = today or timezone.localdate()
+    search = search.strip()
+    qs = brokerable_families(user).annotate(
+        has_mentor=Exists(Mentorship.objects.filter(_active(today), mentee=OuterRef("pk")))
+    )
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(city__icontains=search) | Q(postcode__startswith=search)
+        ).order_by("name", "id")
+    else:
+        qs = qs.filter(
+            approved_on__gte=_years_before(today, NEW_FAMILY_YEARS), has_mentor=False
+        ).order_by("-approved_on", "name", "id")
+    found = list(qs[: FIND_LIMIT + 1])
+    return FoundFamilies(search=search, families=found[:FIND_LIMIT], more=len(found) > FIND_LIMIT)
 
 
 def can_broker_any(user: UserLike) -> bool:

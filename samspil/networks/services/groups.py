@@ -1,7 +1,8 @@
 """Writes of network groups: creating a group (from an accepted proposal or by hand), members
 and their consent to share contact details, the group's settings and contact family, the phase
-from facilitated to self-running, ending a group, meetings with attendance and minutes, topics
-(set by the facilitator, later suggested, supported and chosen by the families).
+from facilitated to self-running, and ending a group. Meetings are in `services/meetings.py`,
+topics in `services/topics.py`; both share this module's checks (`FieldErrors`,
+`require_manager`, `require_active`).
 
 Each function is one use case: keyword-only, atomic, permission-checked (raising
 `PermissionDeniedError`), validated (raising `ValidationError` with every problem at once) and
@@ -10,8 +11,8 @@ an engagement with each member family (source `networks.group:<uuid>`), so the i
 staff see the families while they facilitate, plus the municipality's grace period; removing
 a member ends that family's engagement, ending the group ends them all.
 
-Group-level changes claim `NetworkGroup.version` and meeting changes `Meeting.version`
-(optimistic concurrency, `core/concurrency.py`); their audit entries carry the version.
+Group-level changes claim `NetworkGroup.version` (optimistic concurrency,
+`core/concurrency.py`); their audit entries carry the version.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,16 +39,14 @@ from samspil.families.models import FosterFamily
 from samspil.families.rules import family_filter
 from samspil.families.services import end_engagements, record_engagement
 from samspil.networks import rules
-from samspil.networks.enums import GroupPhase, MeetingMode, TopicStatus
+from samspil.networks.enums import GroupPhase
 from samspil.networks.models import (
     GroupMembership,
-    Meeting,
     NetworkGroup,
     NetworkSettings,
     Pool,
-    Topic,
 )
-from samspil.networks.selectors import groups as selectors
+from samspil.networks.selectors import meetings as meeting_selectors
 from samspil.organisations.models import Collaboration, Institution, Municipality
 
 CADENCE_DAYS = (7, 365)
@@ -163,14 +162,13 @@ def create_group(
     return group
 
 
-# -- helpers --------------------------------------------------------------------------------------
+# -- helpers (also for services/meetings.py and services/topics.py) -------------------------------
 
 
 GROUP_FIELDS = ["name", "cadence_days", "facilitated_meetings", "meeting_slot"]
-MEETING_FIELDS = ["starts_at", "ends_at", "mode", "place", "link", "agenda"]
 
 
-class _Errors:
+class FieldErrors:
     """Collects field errors so a form shows every problem at once."""
 
     def __init__(self) -> None:
@@ -215,36 +213,6 @@ def _log_group(
     )
 
 
-def _log_meeting(
-    verb: str,
-    *,
-    actor: User,
-    meeting: Meeting,
-    changes: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
-) -> None:
-    log_action(
-        f"networks.meeting.{verb}",
-        actor=actor,
-        obj=meeting,
-        municipality_id=meeting.group.municipality_id,
-        changes=changes,
-        data={"version": meeting.version, "group": str(meeting.group.uuid), **(data or {})},
-    )
-
-
-def _log_topic(
-    verb: str, *, actor: User, topic: Topic, data: Mapping[str, Any] | None = None
-) -> None:
-    log_action(
-        f"networks.topic.{verb}",
-        actor=actor,
-        obj=topic,
-        municipality_id=topic.group.municipality_id,
-        data={"group": str(topic.group.uuid), "status": topic.status, **(data or {})},
-    )
-
-
 def _lock_group(group: NetworkGroup, expected_version: int) -> None:
     """Move the group to its next version (or raise ConcurrentEditError) and reload it, so the
     checks that follow see the row as it is now, locked until the transaction ends."""
@@ -252,12 +220,12 @@ def _lock_group(group: NetworkGroup, expected_version: int) -> None:
     group.refresh_from_db()
 
 
-def _require_manager(actor: User, group: NetworkGroup) -> None:
+def require_manager(actor: User, group: NetworkGroup) -> None:
     if not rules.can_manage_group(actor, group):
         raise PermissionDeniedError
 
 
-def _require_active(group: NetworkGroup) -> None:
+def require_active(group: NetworkGroup) -> None:
     if not group.is_active:
         raise ValidationError(_("The group has ended."))
 
@@ -281,11 +249,11 @@ def add_member(
     """Add `family` to an active group. The family must be one `actor` may see and in no other
     active group. Side effects: an engagement of the facilitator's institution with the family
     (when an institution facilitates), the audit entry "networks.membership.add"."""
-    _require_manager(actor, group)
+    require_manager(actor, group)
     _lock_group(group, expected_version)
-    _require_active(group)
+    require_active(group)
     joined_on = joined_on or timezone.localdate()
-    errors = _Errors()
+    errors = FieldErrors()
     if not FosterFamily.objects.filter(family_filter(actor), pk=family.pk).exists():
         errors.add("family", _("Choose a family you can see."))
     if GroupMembership.objects.filter(family=family, left_on__isnull=True).exists():
@@ -334,7 +302,7 @@ def remove_member(
     facilitating institution's engagement with the family for this group ends then (access
     lasts the grace period), the family stops being the contact family, the audit entry
     "networks.membership.remove"."""
-    _require_manager(actor, group)
+    require_manager(actor, group)
     _lock_group(group, expected_version)
     membership = _active_membership(group, family)
     if membership is None:
@@ -393,15 +361,15 @@ def update_group(
 ) -> NetworkGroup:
     """Change the group's name, cadence (days between meetings), the number of facilitated
     meetings and the meeting time (`values`, see GROUP_FIELDS). Audit "networks.group.update"."""
-    _require_manager(actor, group)
-    _require_active(group)
+    require_manager(actor, group)
+    require_active(group)
     before = snapshot(group, GROUP_FIELDS)
     for name in GROUP_FIELDS:
         if name in values and values[name] is not None:
             setattr(group, name, values[name])
     if isinstance(group.name, str):
         group.name = group.name.strip()
-    errors = _Errors()
+    errors = FieldErrors()
     errors.clean(group)
     errors.raise_if_any()
     save_versioned(group, expected_version=expected_version, fields=GROUP_FIELDS)
@@ -424,8 +392,8 @@ def set_contact_family(
 ) -> NetworkGroup:
     """Make a current member the group's contact family (None: no contact family), who runs
     the meetings once the group runs itself. Audit "networks.group.contact_family"."""
-    _require_manager(actor, group)
-    _require_active(group)
+    require_manager(actor, group)
+    require_active(group)
     if family is not None and _active_membership(group, family) is None:
         raise ValidationError({"family": [_("The contact family must be a member of the group.")]})
     if family is None and group.phase == GroupPhase.SELF_RUNNING:
@@ -448,9 +416,9 @@ def start_self_running(*, actor: User, group: NetworkGroup, expected_version: in
     """Move the group from the facilitated to the self-running phase. It needs a contact
     family (a current member); the page suggests it once `facilitated_meetings` meetings were
     held, but the facilitator decides. Audit "networks.group.phase"."""
-    _require_manager(actor, group)
+    require_manager(actor, group)
     _lock_group(group, expected_version)
-    _require_active(group)
+    require_active(group)
     if group.phase != GroupPhase.FACILITATED:
         raise ValidationError(_("The group already runs itself."))
     if group.contact_family is None or _active_membership(group, group.contact_family) is None:
@@ -464,7 +432,7 @@ def start_self_running(*, actor: User, group: NetworkGroup, expected_version: in
         actor=actor,
         group=group,
         changes={"phase": {"before": GroupPhase.FACILITATED, "after": GroupPhase.SELF_RUNNING}},
-        data={"held": selectors.held_meetings(group)},
+        data={"held": meeting_selectors.held_meetings(group)},
     )
     return group
 
@@ -481,9 +449,9 @@ def end_group(
     ends then, the facilitating institution's engagements for the group end then (access lasts
     the grace period), meetings planned after that day are cancelled, audit
     "networks.group.end"."""
-    _require_manager(actor, group)
+    require_manager(actor, group)
     _lock_group(group, expected_version)
-    _require_active(group)
+    require_active(group)
     ended_on = ended_on or timezone.localdate()
     if ended_on < group.started_on:
         raise ValidationError({"ended_on": [_("A group cannot end before it started.")]})
@@ -509,285 +477,3 @@ def end_group(
         data={"members_left": left, "cancelled_meetings": cancelled},
     )
     return group
-
-
-# -- meetings ---------------------------------------------------------------------------------------
-
-
-def _check_meeting(errors: _Errors, meeting: Meeting) -> None:
-    if meeting.mode == MeetingMode.PHYSICAL and not meeting.place.strip():
-        errors.add("place", _("Say where the group meets."))
-    if meeting.mode == MeetingMode.VIRTUAL and not meeting.link.strip():
-        errors.add("link", _("Give the link to the virtual meeting."))
-    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
-        errors.add("ends_at", _("The meeting must end after it starts."))
-    if meeting.starts_at and timezone.localdate(meeting.starts_at) < meeting.group.started_on:
-        errors.add("starts_at", _("The meeting cannot be before the group started."))
-    # The checks above mirror the model's constraints with messages per field.
-    errors.clean(meeting, exclude=["group", "facilitator"], constraints=False)
-
-
-def _apply_meeting(meeting: Meeting, values: Mapping[str, Any]) -> None:
-    for name in MEETING_FIELDS:
-        if name in values and values[name] is not None:
-            setattr(meeting, name, values[name])
-    meeting.place = meeting.place.strip()
-    meeting.link = meeting.link.strip()
-
-
-@transaction.atomic
-def plan_meeting(*, actor: User, group: NetworkGroup, values: Mapping[str, Any]) -> Meeting:
-    """Plan a meeting of an active group: when (`starts_at`, `ends_at`), physical with a place
-    or virtual with a link, the agenda (`values`, see MEETING_FIELDS). A meeting planned in the
-    facilitated phase is facilitated by the group's facilitator. Whoever runs the meetings
-    (rules.can_run_meetings). Audit "networks.meeting.create"."""
-    if not rules.can_run_meetings(actor, group):
-        raise PermissionDeniedError
-    _require_active(group)
-    facilitated = group.phase == GroupPhase.FACILITATED
-    meeting = Meeting(
-        group=group,
-        facilitated=facilitated,
-        facilitator_id=group.facilitator_id if facilitated else None,
-    )
-    _apply_meeting(meeting, values)
-    errors = _Errors()
-    _check_meeting(errors, meeting)
-    errors.raise_if_any()
-    meeting.save()
-    _log_meeting(
-        "create",
-        actor=actor,
-        meeting=meeting,
-        changes=diff({}, snapshot(meeting, MEETING_FIELDS)),
-        data={"facilitated": facilitated},
-    )
-    return meeting
-
-
-@transaction.atomic
-def update_meeting(
-    *, actor: User, meeting: Meeting, values: Mapping[str, Any], expected_version: int
-) -> Meeting:
-    """Change a meeting's time, form, place or link and agenda. Not a cancelled meeting.
-    Audit "networks.meeting.update"."""
-    if not rules.can_run_meetings(actor, meeting.group):
-        raise PermissionDeniedError
-    if meeting.cancelled:
-        raise ValidationError(_("The meeting is cancelled."))
-    before = snapshot(meeting, MEETING_FIELDS)
-    _apply_meeting(meeting, values)
-    errors = _Errors()
-    _check_meeting(errors, meeting)
-    errors.raise_if_any()
-    save_versioned(meeting, expected_version=expected_version, fields=MEETING_FIELDS)
-    _log_meeting(
-        "update",
-        actor=actor,
-        meeting=meeting,
-        changes=diff(before, snapshot(meeting, MEETING_FIELDS)),
-    )
-    return meeting
-
-
-@transaction.atomic
-def cancel_meeting(*, actor: User, meeting: Meeting, expected_version: int) -> Meeting:
-    """Cancel a planned meeting (not one whose attendance is recorded). Topics planned for it
-    stay chosen, for another meeting. Audit "networks.meeting.cancel"."""
-    if not rules.can_run_meetings(actor, meeting.group):
-        raise PermissionDeniedError
-    if meeting.cancelled:
-        raise ValidationError(_("The meeting is already cancelled."))
-    if meeting.attendance_recorded:
-        raise ValidationError(_("The meeting was held: its attendance is recorded."))
-    meeting.cancelled = True
-    save_versioned(meeting, expected_version=expected_version, fields=["cancelled"])
-    meeting.topics.update(meeting=None)
-    _log_meeting(
-        "cancel",
-        actor=actor,
-        meeting=meeting,
-        changes={"cancelled": {"before": False, "after": True}},
-    )
-    return meeting
-
-
-@transaction.atomic
-def record_attendance(
-    *,
-    actor: User,
-    meeting: Meeting,
-    attendees: Sequence[FosterFamily],
-    minutes: str,
-    expected_version: int,
-    now: dt.datetime | None = None,
-) -> Meeting:
-    """Record which member families came and short minutes, once the meeting has begun; this
-    makes it a held meeting (it counts for the cadence and the facilitated phase). Attendees
-    must have been members on the day. Recording again replaces both. Audit
-    "networks.meeting.attendance"."""
-    group = meeting.group
-    if not rules.can_run_meetings(actor, group):
-        raise PermissionDeniedError
-    claim_version(meeting, expected_version=expected_version)
-    meeting.refresh_from_db()
-    now = now or timezone.now()
-    errors = _Errors()
-    if meeting.cancelled:
-        errors.add("attendees", _("The meeting is cancelled."))
-    if meeting.starts_at > now:
-        errors.add("attendees", _("Attendance can be recorded once the meeting has begun."))
-    if not attendees:
-        errors.add("attendees", _("Tick the families who came (cancel a meeting nobody came to)."))
-    day = timezone.localdate(meeting.starts_at)
-    members = set(
-        GroupMembership.objects.filter(group=group, joined_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
-        .values_list("family_id", flat=True)
-    )
-    if any(f.pk not in members for f in attendees):
-        errors.add("attendees", _("Only families who were members on the day can attend."))
-    errors.raise_if_any()
-    before_count = meeting.attendees.count() if meeting.attendance_recorded else None
-    before_minutes = meeting.minutes
-    meeting.attendees.set(attendees)
-    meeting.minutes = minutes.strip()
-    meeting.attendance_recorded = True
-    meeting.save(update_fields=["minutes", "attendance_recorded", "updated_at"])
-    _log_meeting(
-        "attendance",
-        actor=actor,
-        meeting=meeting,
-        changes=diff(
-            {"families_present": before_count, "minutes": before_minutes},
-            {"families_present": len(attendees), "minutes": meeting.minutes},
-        ),
-        data={"families": sorted(str(f.uuid) for f in attendees)},
-    )
-    return meeting
-
-
-# -- topics -----------------------------------------------------------------------------------------
-
-
-def _check_topic(errors: _Errors, title: str) -> None:
-    if not title.strip():
-        errors.add("title", _("Give the topic a title."))
-    elif len(title.strip()) > 200:
-        errors.add("title", _("Keep the title under 200 characters."))
-
-
-def _check_topic_meeting(errors: _Errors, group: NetworkGroup, meeting: Meeting | None) -> None:
-    if meeting is not None and (
-        meeting.group_id != group.pk or meeting.cancelled or meeting.attendance_recorded
-    ):
-        errors.add("meeting", _("Choose a planned meeting of the group."))
-
-
-@transaction.atomic
-def add_topic(
-    *,
-    actor: User,
-    group: NetworkGroup,
-    title: str,
-    description: str = "",
-    meeting: Meeting | None = None,
-) -> Topic:
-    """Staff who manage the group set a topic (chosen at once), optionally for a planned
-    meeting: how topics start in the facilitated phase. Audit "networks.topic.create"."""
-    _require_manager(actor, group)
-    _require_active(group)
-    errors = _Errors()
-    _check_topic(errors, title)
-    _check_topic_meeting(errors, group, meeting)
-    errors.raise_if_any()
-    topic = Topic.objects.create(
-        group=group,
-        title=title.strip(),
-        description=description.strip(),
-        status=TopicStatus.CHOSEN,
-        suggested_by=actor,
-        meeting=meeting,
-    )
-    _log_topic("create", actor=actor, topic=topic, data={"title": topic.title})
-    return topic
-
-
-@transaction.atomic
-def suggest_topic(*, actor: User, group: NetworkGroup, title: str, description: str = "") -> Topic:
-    """A member family suggests a topic once the group runs itself (rules.can_suggest_topics).
-    Audit "networks.topic.suggest"."""
-    if not rules.can_suggest_topics(actor, group):
-        raise PermissionDeniedError
-    family_id = rules.member_family_id(actor, group)
-    errors = _Errors()
-    _check_topic(errors, title)
-    errors.raise_if_any()
-    topic = Topic.objects.create(
-        group=group,
-        title=title.strip(),
-        description=description.strip(),
-        status=TopicStatus.SUGGESTED,
-        suggested_by=actor,
-        suggested_by_family_id=family_id,
-    )
-    _log_topic("suggest", actor=actor, topic=topic, data={"title": topic.title})
-    return topic
-
-
-@transaction.atomic
-def support_topic(*, actor: User, topic: Topic, supports: bool = True) -> Topic:
-    """A member family supports another family's suggestion (or withdraws its support).
-    Audit "networks.topic.support"."""
-    group = topic.group
-    if not rules.can_suggest_topics(actor, group):
-        raise PermissionDeniedError
-    family_id = rules.member_family_id(actor, group)
-    if topic.status != TopicStatus.SUGGESTED:
-        raise ValidationError(_("Only suggestions can be supported."))
-    if topic.suggested_by_family_id == family_id:
-        raise ValidationError(_("Your family suggested this topic."))
-    if supports:
-        topic.supporters.add(family_id)  # type: ignore[arg-type]
-    else:
-        topic.supporters.remove(family_id)  # type: ignore[arg-type]
-    _log_topic("support", actor=actor, topic=topic, data={"supports": supports})
-    return topic
-
-
-@transaction.atomic
-def choose_topic(*, actor: User, topic: Topic, meeting: Meeting | None = None) -> Topic:
-    """Choose a topic (optionally for a planned meeting): staff who manage the group, or the
-    contact family in the self-running phase. Audit "networks.topic.choose"."""
-    group = topic.group
-    if not rules.can_run_meetings(actor, group):
-        raise PermissionDeniedError
-    _require_active(group)
-    errors = _Errors()
-    if topic.status == TopicStatus.COVERED:
-        errors.add("topic", _("The topic was covered already."))
-    _check_topic_meeting(errors, group, meeting)
-    errors.raise_if_any()
-    topic.status = TopicStatus.CHOSEN
-    topic.meeting = meeting
-    topic.save(update_fields=["status", "meeting", "updated_at"])
-    _log_topic(
-        "choose",
-        actor=actor,
-        topic=topic,
-        data={"meeting": str(meeting.uuid) if meeting else None},
-    )
-    return topic
-
-
-@transaction.atomic
-def cover_topic(*, actor: User, topic: Topic) -> Topic:
-    """Mark a chosen topic covered. Audit "networks.topic.cover"."""
-    if not rules.can_run_meetings(actor, topic.group):
-        raise PermissionDeniedError
-    if topic.status != TopicStatus.CHOSEN:
-        raise ValidationError(_("Choose the topic before marking it covered."))
-    topic.status = TopicStatus.COVERED
-    topic.save(update_fields=["status", "updated_at"])
-    _log_topic("cover", actor=actor, topic=topic)
-    return topic

@@ -5,7 +5,8 @@ end, and the contact log.
 Each function is one use case: keyword-only, atomic, permission-checked (raising
 `PermissionDeniedError`), validated (raising `ValidationError` with the reasons), audited with
 `log_action("networks.mentor.consent" | "networks.mentorship.<verb>", …)`. Eligibility is the
-one in `selectors/mentors.py` (documented there), checked again when the mentorship is recorded.
+one in `selectors/mentors.py` (documented there, with the ranking in `mentor_ranking.py`),
+checked again when the mentorship is recorded.
 """
 
 from __future__ import annotations

@@ -1,31 +1,24 @@
 """Writes of pools for network groups: building a pool (families, "must not be together"
-pairs), asking the optimiser for a proposal as a background job and computing it, editing the
-proposal by hand (pin, move, exclude), accepting it (which creates the groups), and the API's
-synchronous composition that stores nothing.
+pairs), editing its proposal by hand (pin, move, exclude), and accepting it (which creates the
+groups). Asking the optimiser for a proposal, computing it, and the API's synchronous
+composition are in `services/proposals.py`, which shares this module's checks and helpers.
 
 Each use case is keyword-only, atomic, permission-checked (raising `PermissionDeniedError`),
 validated (raising `ValidationError`), and audited with `log_action("networks.pool.<verb>", …)`
 carrying the pool's `version`. Writes that change the pool claim its version first
 (`claim_version`), so two people editing or accepting at once get `ConcurrentEditError`
-rather than overwriting each other. The computation itself (`compute_proposal`) runs in the
-worker, outside any request: it writes its progress about once a second while CP-SAT searches
-in a thread of its own, and stores its answer only if no newer request superseded it.
+rather than overwriting each other.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import threading
-import time
-import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.accounts.models import User
@@ -33,21 +26,18 @@ from samspil.audit.services import log_action
 from samspil.core.concurrency import claim_version
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.families.models import FosterFamily
-from samspil.networks import composition, rules
+from samspil.networks import composition, reasons, rules
 from samspil.networks.enums import PoolStatus, ProposalStatus
 from samspil.networks.models import NetworkGroup, Pool, PoolMember, Separation
 from samspil.networks.selectors import pools as selectors
+from samspil.networks.selectors import proposals as proposal_selectors
 from samspil.networks.services.groups import create_group
 from samspil.organisations.models import Collaboration, Institution, Municipality
-
-PROGRESS_INTERVAL = 1.0  # seconds between progress writes
-Report = Callable[[dict[str, Any]], None]
-
 
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _log(
+def log_pool(
     verb: str,
     *,
     actor: User | None,
@@ -67,19 +57,19 @@ def _log(
     )
 
 
-def _require_change(actor: User, pool: Pool) -> None:
+def require_change(actor: User, pool: Pool) -> None:
     if not rules.can_change_pool(actor, pool):
         raise PermissionDeniedError
 
 
-def _lock(pool: Pool, expected_version: int) -> None:
+def lock_pool(pool: Pool, expected_version: int) -> None:
     """Move the pool to its next version (or raise ConcurrentEditError) and reload it, so the
     checks that follow see the row as it is now, locked until the transaction ends."""
     claim_version(pool, expected_version=expected_version)
     pool.refresh_from_db()
 
 
-def _require_open(pool: Pool) -> None:
+def require_open(pool: Pool) -> None:
     if pool.status != PoolStatus.OPEN:
         raise ValidationError(_("The groups of this pool have been created; it cannot change."))
 
@@ -97,7 +87,7 @@ def _require_ready(pool: Pool) -> dict[str, Any]:
     return copy.deepcopy(pool.proposal)
 
 
-def _group_json(group: composition.Group) -> dict[str, Any]:
+def group_json(group: composition.Group) -> dict[str, Any]:
     return {
         "members": [str(k) for k in group.members],
         "centre": str(group.centre),
@@ -114,7 +104,7 @@ def _gap(objective: int, bound: int) -> float:
     return max(0.0, (objective - bound) / objective)
 
 
-def _rescore(proposal: dict[str, Any], data: selectors.PoolInput) -> dict[str, Any]:
+def _rescore(proposal: dict[str, Any], data: proposal_selectors.PoolInput) -> dict[str, Any]:
     """Score the (hand-edited) proposal again with the optimiser's objective: drop families no
     longer available and groups left empty, describe the groups anew, and record the hard
     constraints it breaks as warnings."""
@@ -123,7 +113,7 @@ def _rescore(proposal: dict[str, Any], data: selectors.PoolInput) -> dict[str, A
     partition = [members for members in partition if members]
     groups, total, violations = composition.evaluate(data.problem, partition)
     placed = {k for members in partition for k in members}
-    proposal["groups"] = [_group_json(g) for g in groups]
+    proposal["groups"] = [group_json(g) for g in groups]
     proposal["unplaced"] = [
         u for u in proposal.get("unplaced", []) if u["family"] in keys and u["family"] not in placed
     ]
@@ -136,7 +126,7 @@ def _rescore(proposal: dict[str, Any], data: selectors.PoolInput) -> dict[str, A
     return proposal
 
 
-def _sync_pins(pool: Pool, proposal: Mapping[str, Any]) -> None:
+def sync_pins(pool: Pool, proposal: Mapping[str, Any]) -> None:
     """Keep every pin on the group its family is in now (groups are renumbered when the
     optimiser runs again or a group empties); a pinned family in no group loses its pin."""
     number_of = {
@@ -156,7 +146,7 @@ def _sync_pins(pool: Pool, proposal: Mapping[str, Any]) -> None:
 def _save_proposal(pool: Pool, proposal: dict[str, Any]) -> None:
     pool.proposal = proposal
     pool.save(update_fields=["proposal", "updated_at"])
-    _sync_pins(pool, proposal)
+    sync_pins(pool, proposal)
 
 
 # -- building a pool ------------------------------------------------------------------------
@@ -220,7 +210,7 @@ def create_pool(
     if errors:
         raise ValidationError(errors)
     pool.save()
-    _log(
+    log_pool(
         "create",
         actor=actor,
         pool=pool,
@@ -241,9 +231,9 @@ def add_families(
     """Add families the actor may compose from; a family already in an active network group
     is refused with its name. Families already in the pool are left as they are. Side
     effect: the audit entry "networks.pool.add_families"."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     ids = [f.pk for f in families]
     allowed = set(
         selectors.composable_families(actor).filter(pk__in=ids).values_list("pk", flat=True)
@@ -265,7 +255,7 @@ def add_families(
     present = set(pool.members.values_list("family_id", flat=True))
     new = [f for f in families if f.pk not in present]
     members = PoolMember.objects.bulk_create(PoolMember(pool=pool, family=f) for f in new)
-    _log("add_families", actor=actor, pool=pool, data={"families": [str(f.uuid) for f in new]})
+    log_pool("add_families", actor=actor, pool=pool, data={"families": [str(f.uuid) for f in new]})
     return members
 
 
@@ -273,13 +263,15 @@ def add_families(
 def remove_family(*, actor: User, pool: Pool, family: FosterFamily, expected_version: int) -> None:
     """Take a family out of the pool (and out of the proposal, which is scored again). Side
     effect: the audit entry "networks.pool.remove_family"."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     _member(pool, family).delete()
     if pool.proposal_status == ProposalStatus.READY and pool.proposal.get("groups"):
-        _save_proposal(pool, _rescore(copy.deepcopy(pool.proposal), selectors.pool_input(pool)))
-    _log("remove_family", actor=actor, pool=pool, data={"family": str(family.uuid)})
+        _save_proposal(
+            pool, _rescore(copy.deepcopy(pool.proposal), proposal_selectors.pool_input(pool))
+        )
+    log_pool("remove_family", actor=actor, pool=pool, data={"family": str(family.uuid)})
 
 
 @transaction.atomic
@@ -289,17 +281,19 @@ def set_excluded(
     """Leave a family out of the proposal (`excluded`) or take it back in. Excluding drops it
     from the proposal and its pin; including it asks for a new computation to place it. Side
     effect: the audit entry "networks.pool.exclude" or "networks.pool.include"."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     member = _member(pool, family)
     member.excluded = excluded
     if excluded:
         member.pinned_to = None
     member.save(update_fields=["excluded", "pinned_to", "updated_at"])
     if excluded and pool.proposal_status == ProposalStatus.READY and pool.proposal.get("groups"):
-        _save_proposal(pool, _rescore(copy.deepcopy(pool.proposal), selectors.pool_input(pool)))
-    _log(
+        _save_proposal(
+            pool, _rescore(copy.deepcopy(pool.proposal), proposal_selectors.pool_input(pool))
+        )
+    log_pool(
         "exclude" if excluded else "include",
         actor=actor,
         pool=pool,
@@ -359,175 +353,6 @@ def remove_separation(*, actor: User, separation: Separation) -> None:
     separation.delete()
 
 
-# -- the proposal: requesting and computing -------------------------------------------------
-
-
-@transaction.atomic
-def request_proposal(*, actor: User, pool: Pool, expected_version: int | None = None) -> Pool:
-    """Ask the optimiser for a proposal (again; pins are kept): status QUEUED and the job
-    `tasks.compute_proposal` enqueued, which the worker runs (at once, with the immediate
-    backend of the tests). A newer request supersedes a running one. Side effect: the audit
-    entry "networks.pool.propose". Returns the pool as it is after enqueuing."""
-    from samspil.networks import tasks
-
-    _require_change(actor, pool)
-    _lock(pool, pool.version if expected_version is None else expected_version)
-    _require_open(pool)
-    pool.proposal_status = ProposalStatus.QUEUED
-    pool.proposal_requested_at = timezone.now()
-    pool.proposal_finished_at = None
-    pool.proposal_progress = {}
-    pool.proposal_error = ""
-    pool.save(
-        update_fields=[
-            "proposal_status",
-            "proposal_requested_at",
-            "proposal_finished_at",
-            "proposal_progress",
-            "proposal_error",
-            "updated_at",
-        ]
-    )
-    _log("propose", actor=actor, pool=pool)
-    tasks.compute_proposal.enqueue(pool.pk)
-    pool.refresh_from_db()
-    return pool
-
-
-class SolverRun:
-    """CP-SAT in a thread of its own while the calling thread reports progress about once a
-    second (the solver calls back from its own threads, which must not touch the database)."""
-
-    def __init__(
-        self,
-        problem: composition.Problem,
-        *,
-        solve: Callable[..., composition.Result] = composition.solve,
-        interval: float = PROGRESS_INTERVAL,
-    ) -> None:
-        self.problem = problem
-        self._solve = solve
-        self.interval = interval
-        self._lock = threading.Lock()
-        self.objective: int | None = None
-        self.bound: int | None = None
-        self.solutions = 0
-        self.result: composition.Result | None = None
-        self.error: BaseException | None = None
-
-    def _on_solution(self, objective: int, bound: int, _seconds: float) -> None:
-        with self._lock:
-            self.objective, self.bound = objective, bound
-            self.solutions += 1
-
-    def _target(self) -> None:
-        try:
-            self.result = self._solve(self.problem, progress=self._on_solution)
-        except BaseException as error:  # handed to the calling thread
-            self.error = error
-
-    def snapshot(self, seconds: float) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "objective": self.objective,
-                "bound": self.bound,
-                "solutions": self.solutions,
-                "seconds": round(seconds, 1),
-                "limit": self.problem.time_limit,
-            }
-
-    def run(self, report: Report) -> composition.Result:
-        """Solve, calling `report(progress)` about once a second and once at the end."""
-        started = time.monotonic()
-        last = started
-        thread = threading.Thread(target=self._target, name="cp-sat", daemon=True)
-        thread.start()
-        while thread.is_alive():
-            thread.join(timeout=min(0.2, self.interval))
-            now = time.monotonic()
-            if thread.is_alive() and now - last >= self.interval:
-                report(self.snapshot(now - started))
-                last = now
-        final = self.snapshot(time.monotonic() - started)
-        if self.result is not None:
-            final.update(objective=self.result.objective, bound=self.result.bound)
-        report(final)
-        if self.error is not None:
-            raise self.error
-        assert self.result is not None
-        return self.result
-
-
-def result_json(result: composition.Result) -> dict[str, Any]:
-    return {
-        "groups": [_group_json(g) for g in result.groups],
-        "unplaced": [
-            {"family": str(key), "reason": {"code": r.code, "params": dict(r.params)}}
-            for key, r in result.unplaced
-        ],
-        "objective": result.objective,
-        "bound": result.bound,
-        "gap": result.gap,
-        "status": result.status,
-        "seconds": round(result.seconds, 2),
-        "violations": [],
-        "edited": False,
-    }
-
-
-def compute_proposal(
-    pool_id: int, *, report: Report | None = None, time_limit: float | None = None
-) -> Pool | None:
-    """The background job's work (also `manage.py compose_groups`): status RUNNING, CP-SAT
-    with the pool's input (families may be left unplaced, with the reason), progress written
-    to `proposal_progress` about once a second, then the proposal stored and status READY, or
-    FAILED with `proposal_error` naming the families. Nothing is stored when a newer request
-    superseded this one or the pool's groups were created meanwhile. Not atomic: each write
-    commits on its own so the page can show the progress."""
-    pool = Pool.objects.select_related("institution", "collaboration").filter(pk=pool_id).first()
-    if pool is None or pool.status != PoolStatus.OPEN:
-        return None
-    requested = Pool.objects.filter(pk=pool.pk, proposal_requested_at=pool.proposal_requested_at)
-    if not requested.update(proposal_status=ProposalStatus.RUNNING, proposal_error=""):
-        return None
-    data = selectors.pool_input(pool, time_limit=time_limit)
-
-    def write_progress(progress: dict[str, Any]) -> None:
-        requested.filter(proposal_status=ProposalStatus.RUNNING).update(proposal_progress=progress)
-        if report is not None:
-            report(progress)
-
-    try:
-        result = SolverRun(data.problem).run(write_progress)
-    except composition.CompositionError as error:
-        info = selectors.classify_error(error, data.problem)
-        requested.update(
-            proposal_status=ProposalStatus.FAILED,
-            proposal={"error": info},
-            proposal_error=selectors.error_text(info, data.names),
-            proposal_finished_at=timezone.now(),
-        )
-        return Pool.objects.filter(pk=pool.pk).first()
-    except Exception:
-        requested.update(
-            proposal_status=ProposalStatus.FAILED,
-            proposal={},
-            proposal_error=_("The optimiser stopped unexpectedly. Try again."),
-            proposal_finished_at=timezone.now(),
-        )
-        raise
-    proposal = result_json(result)
-    with transaction.atomic():
-        stored = requested.filter(status=PoolStatus.OPEN).update(
-            proposal_status=ProposalStatus.READY,
-            proposal=proposal,
-            proposal_finished_at=timezone.now(),
-        )
-        if stored:
-            _sync_pins(pool, proposal)
-    return Pool.objects.filter(pk=pool.pk).first()
-
-
 # -- editing the proposal by hand -----------------------------------------------------------
 
 
@@ -544,9 +369,9 @@ def pin_family(
 ) -> PoolMember:
     """Pin a family to the group it is in (the optimiser keeps it there when it runs again),
     or unpin it. Side effect: the audit entry "networks.pool.pin" or "networks.pool.unpin"."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     member = _member(pool, family)
     number = None
     if pinned:
@@ -558,7 +383,7 @@ def pin_family(
             )
     member.pinned_to = number
     member.save(update_fields=["pinned_to", "updated_at"])
-    _log(
+    log_pool(
         "pin" if pinned else "unpin",
         actor=actor,
         pool=pool,
@@ -575,9 +400,9 @@ def move_family(
     proposal and pin it there; the proposal is scored again and keeps any hard constraint it
     now breaks as a warning (accepting refuses until they are resolved). Side effect: the
     audit entry "networks.pool.move". Returns the edited proposal."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     proposal = _require_ready(pool)
     member = _member(pool, family)
     key = str(family.uuid)
@@ -591,7 +416,7 @@ def move_family(
     source = _group_of(proposal, key)
     if source == group:
         raise ValidationError({"group": [_("The family is in that group already.")]})
-    data = selectors.pool_input(pool)
+    data = proposal_selectors.pool_input(pool)
     if key not in data.families:
         raise ValidationError(
             _("%(family)s is in another network group and cannot be placed.")
@@ -607,7 +432,7 @@ def move_family(
     member.pinned_to = number
     member.save(update_fields=["pinned_to", "updated_at"])
     _save_proposal(pool, proposal)
-    _log(
+    log_pool(
         "move",
         actor=actor,
         pool=pool,
@@ -639,17 +464,17 @@ def accept_proposal(
     with the reasons, when the proposal is not ready, breaks a hard constraint, or names a
     family that is no longer available (e.g. joined another group meanwhile). Side effects:
     the groups' own audit entries and "networks.pool.accept"."""
-    _require_change(actor, pool)
-    _lock(pool, expected_version)
-    _require_open(pool)
+    require_change(actor, pool)
+    lock_pool(pool, expected_version)
+    require_open(pool)
     proposal = _require_ready(pool)
-    data = selectors.pool_input(pool)
+    data = proposal_selectors.pool_input(pool)
     partition = [list(g["members"]) for g in proposal["groups"]]
-    violations = selectors.live_violations(data, partition)
+    violations = proposal_selectors.live_violations(data, partition)
     if violations:
         raise ValidationError(
             [
-                selectors.violation_text(
+                reasons.violation_text(
                     v, data.names, min_size=pool.min_size, max_size=pool.max_size
                 )
                 for v in violations
@@ -684,14 +509,14 @@ def accept_proposal(
                 else None,
                 pool=pool,
                 composition=[
-                    selectors.reason_text(r["code"], r.get("params") or {}, data.names)
+                    reasons.reason_text(r["code"], r.get("params") or {}, data.names)
                     for r in group.get("reasons", [])
                 ],
             )
         )
     pool.status = PoolStatus.ACCEPTED
     pool.save(update_fields=["status", "updated_at"])
-    _log(
+    log_pool(
         "accept",
         actor=actor,
         pool=pool,
@@ -699,130 +524,3 @@ def accept_proposal(
         data={"groups": [str(g.uuid) for g in created], "facilitator": facilitator.username},
     )
     return created
-
-
-# -- the API: compose without storing -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Composed:
-    result: composition.Result
-    names: selectors.Names
-
-
-def _ids(values: Iterable[object]) -> str:
-    return ", ".join(sorted({str(v) for v in values}))
-
-
-def compose_groups(
-    *,
-    actor: User,
-    family_ids: Sequence[uuid.UUID],
-    min_size: int | None = None,
-    max_size: int | None = None,
-    separations: Sequence[Sequence[uuid.UUID]] = (),
-    pinned: Mapping[uuid.UUID, int] | None = None,
-    allow_unplaced: bool = False,
-    time_limit: int | None = None,
-) -> Composed:
-    """Compose groups of the families synchronously and store nothing (the proposal API).
-    Sizes and the time limit default to the actor's municipality's network settings; the
-    stored separations between the families apply, plus `separations`; `pinned` maps a family
-    to a group number. Without `allow_unplaced` every family must be placed.
-
-    Raises PermissionDeniedError for users who may not compose groups at all, and
-    ValidationError (per field, translated) for sizes outside 2–30 or max < min, a time limit
-    outside 1–60 s, duplicate ids, ids that are unknown or not the actor's to compose (one
-    message for both: existence does not leak), families already in an active group, fewer
-    families than the smallest group, and compositions that are impossible (naming the
-    families). Side effect: the audit entry "networks.proposal.compute"."""
-    if not rules.can_compose(actor):
-        raise PermissionDeniedError
-    settings = selectors.settings_for_user(actor)
-    assert settings is not None
-    low = settings.min_group_size if min_size is None else min_size
-    high = settings.max_group_size if max_size is None else max_size
-    if time_limit is None:
-        time_limit = min(settings.solver_seconds, selectors.API_MAX_SECONDS)
-    errors: dict[str, list[str]] = {}
-    for field_name, size in (("min_size", low), ("max_size", high)):
-        if not 2 <= size <= 30:
-            errors[field_name] = [_("A group has between 2 and 30 families.")]
-    if "max_size" not in errors and "min_size" not in errors and high < low:
-        errors["max_size"] = [_("The largest group cannot be smaller than the smallest.")]
-    if not 1 <= time_limit <= selectors.API_MAX_SECONDS:
-        errors["time_limit"] = [_("The time limit is 1–60 seconds.")]
-    wanted = [str(i) for i in family_ids]
-    duplicates = {i for i in wanted if wanted.count(i) > 1}
-    if duplicates:
-        errors["families"] = [
-            _("A family is in the list more than once: %(ids)s.") % {"ids": _ids(duplicates)}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    families = list(
-        selectors.composable_families(actor).filter(uuid__in=wanted).order_by("name", "id")
-    )
-    by_id = {str(f.uuid): f for f in families}
-    unknown = [i for i in wanted if i not in by_id]
-    if unknown:
-        errors["families"] = [
-            _("No family you may compose groups from has the id(s): %(ids)s.")
-            % {"ids": _ids(unknown)}
-        ]
-        raise ValidationError(errors)
-    busy = selectors.busy_families(families)
-    if busy:
-        errors["families"] = [
-            _("Already in an active network group: %(families)s.")
-            % {"families": ", ".join(sorted(f.name for f in busy))}
-        ]
-    elif len(families) < low:
-        errors["families"] = [
-            _("%(count)d families are fewer than the smallest group size of %(min)d.")
-            % {"count": len(families), "min": low}
-        ]
-    pairs: list[tuple[FosterFamily, FosterFamily]] = []
-    for pair in separations:
-        keys = [str(k) for k in pair]
-        if len(keys) != 2 or keys[0] == keys[1] or not all(k in by_id for k in keys):
-            errors["separations"] = [
-                _("Each separation names two different families from the list.")
-            ]
-            break
-        pairs.append((by_id[keys[0]], by_id[keys[1]]))
-    pins: dict[int, int] = {}
-    for key, number in (pinned or {}).items():
-        if str(key) not in by_id or number < 1:
-            errors["pinned"] = [_("Pins map families from the list to group numbers from 1.")]
-            break
-        pins[by_id[str(key)].pk] = number
-    if errors:
-        raise ValidationError(errors)
-    candidates = selectors.build_candidates(
-        families, experienced_years=settings.experienced_years, pins=pins
-    )
-    separated = set(selectors.separation_pairs(f.pk for f in families))
-    separated |= {frozenset((str(a.uuid), str(b.uuid))) for a, b in pairs}
-    problem = composition.Problem(
-        candidates=candidates,
-        min_size=low,
-        max_size=high,
-        separations=frozenset(separated),
-        weights=selectors.weights(settings),
-        allow_unplaced=allow_unplaced,
-        time_limit=float(time_limit),
-    )
-    names = selectors.Names.of(families, None)
-    log_action(
-        "networks.proposal.compute",
-        actor=actor,
-        municipality_id=settings.municipality_id,
-        data={"families": wanted, "min_size": low, "max_size": high},
-    )
-    try:
-        result = composition.solve(problem)
-    except composition.CompositionError as error:
-        info = selectors.classify_error(error, problem)
-        raise ValidationError({"families": [selectors.error_text(info, names)]}) from error
-    return Composed(result=result, names=names)

@@ -1,8 +1,12 @@
 """Views of network groups: the list (staff) or the family's own group, creating a group by
 hand, the group page with what the user may do there (members, consent, settings, contact
-family, phase, end, topics), and the meeting pages (plan, change, cancel, attendance and
-minutes). Thin: form → service or selector → template; the services check permissions again
-and write the audit log."""
+family, phase, end, topics), and finding a family to add. Meetings are in `views/meetings.py`.
+Thin: form → service or selector → template; the services check permissions again and write the
+audit log.
+
+Families are never listed in full for choosing (a municipality may have a thousand): the create
+page and the group page search by name, city or postcode and show a short list, with HTMX as
+the user types and without JavaScript through the form's own search button or a plain GET."""
 
 from __future__ import annotations
 
@@ -11,12 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samspil.accounts.scopes import scope_for
 from samspil.core.concurrency import ConcurrentEditError
@@ -25,12 +28,23 @@ from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.networks import rules
 from samspil.networks.forms import groups as forms
-from samspil.networks.models import Meeting, NetworkGroup
+from samspil.networks.models import NetworkGroup
+from samspil.networks.selectors import choices, reports
 from samspil.networks.selectors import groups as selectors
-from samspil.networks.selectors import reports
+from samspil.networks.selectors import meetings as meeting_selectors
 from samspil.networks.services import groups as services
+from samspil.networks.services import topics as topic_services
 
 SERVICE_ERRORS = (ValidationError, ConcurrentEditError)
+# What the create page keeps when it is shown again for a search (the families are kept apart).
+CREATE_FIELDS = (
+    "name",
+    "municipality",
+    "facilitator",
+    "meeting_slot",
+    "cadence_days",
+    "started_on",
+)
 
 # -- the list -----------------------------------------------------------------------------------
 
@@ -52,7 +66,7 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             active={"active": True, "ended": False}.get(status),
         )
     groups = selectors.groups_for(request.user, filters)
-    page = Paginator(groups, settings.SAMSPIL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(groups, request.GET.get("page"), settings.SAMSPIL_PAGE_SIZE)
     sees_gaps = reports.can_see_gap_report(request.user)
     return render(
         request,
@@ -75,29 +89,45 @@ def _querystring(request: AuthenticatedHttpRequest) -> str:
     return params.urlencode()
 
 
+# -- creating by hand ---------------------------------------------------------------------------
+
+
 def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The form with the families chosen so far and a search for more. The form's search
+    button shows the page again with the matches (keeping everything typed); HTMX asks for the
+    families part alone (GET with `q` and the ticked `families`) as the user types."""
     municipality_ids = rules.group_municipalities(request.user)
     if not municipality_ids:
         raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    search = forms.FamilySearchForm(data, auto_id="family-search-%s")
+    if request.htmx and request.method == "GET":
+        return render(
+            request,
+            "networks/group_form.html#family-choices",
+            _family_choices(request, search, data),
+        )
+    searching = request.method == "POST" and "search" in request.POST
+    creating = request.method == "POST" and not searching
     form = forms.GroupCreateForm(
-        request.POST or None,
-        initial={"cadence_days": 30},
-        municipalities=selectors.municipalities(municipality_ids),
-        families=selectors.addable_families(request.user),
-        facilitators=selectors.facilitators_for(municipality_ids),
+        request.POST if creating else None,
+        initial={"cadence_days": 30, **(_kept(request.POST) if searching else {})},
+        municipalities=choices.municipalities(municipality_ids),
+        families=choices.addable_families(request.user),
+        facilitators=choices.facilitators_for(municipality_ids),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if creating and form.is_valid():
+        values = form.cleaned_data
         try:
             group = services.create_group(
                 actor=request.user,
-                name=data["name"],
-                municipality=data["municipality"],
-                families=list(data["families"]),
-                facilitator=data["facilitator"],
-                meeting_slot=data["meeting_slot"],
-                started_on=data["started_on"],
-                cadence_days=data["cadence_days"],
+                name=values["name"],
+                municipality=values["municipality"],
+                families=list(values["families"]),
+                facilitator=values["facilitator"],
+                meeting_slot=values["meeting_slot"],
+                started_on=values["started_on"],
+                cadence_days=values["cadence_days"],
             )
         except PermissionDeniedError:
             raise PermissionDenied from None
@@ -106,7 +136,26 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The network group was created."))
             return redirect("networks:group_detail", group.uuid)
-    return render(request, "networks/group_form.html", {"form": form})
+    return render(
+        request,
+        "networks/group_form.html",
+        {"form": form, "search": search, **_family_choices(request, search, data)},
+    )
+
+
+def _kept(data: QueryDict) -> dict[str, str]:
+    return {name: str(data[name]) for name in CREATE_FIELDS if data.get(name)}
+
+
+def _family_choices(
+    request: AuthenticatedHttpRequest, search: forms.FamilySearchForm, data: QueryDict
+) -> dict[str, Any]:
+    """The families ticked so far (shown ticked) and the search's matches besides them."""
+    ticked = data.getlist("families")
+    return {
+        "chosen": choices.chosen_families(request.user, ticked),
+        "found": choices.search_addable_families(request.user, search.query(), exclude=ticked),
+    }
 
 
 # -- one group ----------------------------------------------------------------------------------
@@ -121,25 +170,24 @@ def _render_group(
     request: AuthenticatedHttpRequest, group: NetworkGroup, **bound: Any
 ) -> HttpResponse:
     """The group page with the forms `request.user` may use; `bound` replaces an empty form
-    with the one just submitted (so the input and the errors stay)."""
+    with the one just submitted (so the input and the errors stay). Everything the forms offer
+    comes from what `group_detail` read (members, open meetings): no query of their own."""
     detail = selectors.group_detail(request.user, group)
     context: dict[str, Any] = {"detail": detail, "group": group}
     if group.is_active and detail.can_manage:
-        members = selectors.active_members(group)
+        members = [m.membership.family for m in detail.members]
         context.update(
             settings_form=forms.GroupSettingsForm(instance=group),
-            add_member_form=forms.AddMemberForm(
-                group=group, families=selectors.addable_families(request.user)
-            ),
+            member_search=forms.FamilySearchForm(auto_id="member-search-%s"),
             contact_form=forms.ContactFamilyForm(group=group, families=members),
             self_running_form=forms.SelfRunningForm(group=group),
             end_form=forms.EndGroupForm(group=group),
         )
     if group.is_active and detail.can_run_meetings:
-        context["open_meetings"] = list(selectors.open_meetings(group))
+        context["open_meetings"] = detail.open_meetings
     if group.is_active and (detail.can_manage or detail.can_suggest):
         context["topic_form"] = forms.TopicForm(
-            meetings=selectors.open_meetings(group) if detail.can_manage else None
+            meetings=detail.open_meetings if detail.can_manage else None
         )
     if detail.own_membership is not None:
         context["consent_form"] = forms.ConsentForm(
@@ -190,11 +238,24 @@ def group_settings(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     return _rerender(request, group, settings_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_add_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """GET: find a family to add, by name, city or postcode (a short list, each with its own
+    button; HTMX asks for the list alone). POST: add the family."""
     group = _group_to_manage(request, uuid)
+    if request.method == "GET":
+        if not group.is_active:
+            raise PermissionDenied
+        search = forms.FamilySearchForm(request.GET, auto_id="member-search-%s")
+        context = {
+            "group": group,
+            "search": search,
+            "found": choices.search_addable_families(request.user, search.query()),
+        }
+        template = "networks/group_add_member.html"
+        return render(request, f"{template}#results" if request.htmx else template, context)
     form = forms.AddMemberForm(
-        request.POST, group=group, families=selectors.addable_families(request.user)
+        request.POST, group=group, families=choices.addable_families(request.user)
     )
     if form.is_valid():
         try:
@@ -242,7 +303,7 @@ def group_remove_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpRes
 def group_contact_family(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     group = _group_to_manage(request, uuid)
     form = forms.ContactFamilyForm(
-        request.POST, group=group, families=selectors.active_members(group)
+        request.POST, group=group, families=list(selectors.active_members(group))
     )
     if form.is_valid():
         try:
@@ -336,13 +397,13 @@ def topic_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     if not (manage or rules.can_suggest_topics(request.user, group)):
         raise PermissionDenied
     form = forms.TopicForm(
-        request.POST, meetings=selectors.open_meetings(group) if manage else None
+        request.POST, meetings=list(meeting_selectors.open_meetings(group)) if manage else None
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
             if manage:
-                services.add_topic(
+                topic_services.add_topic(
                     actor=request.user,
                     group=group,
                     title=data["title"],
@@ -350,7 +411,7 @@ def topic_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
                     meeting=data.get("meeting"),
                 )
             else:
-                services.suggest_topic(
+                topic_services.suggest_topic(
                     actor=request.user,
                     group=group,
                     title=data["title"],
@@ -370,17 +431,19 @@ def _topic_action(request: AuthenticatedHttpRequest, uuid: str, action: str) -> 
     group = topic.group
     try:
         if action == "support":
-            services.support_topic(
+            topic_services.support_topic(
                 actor=request.user, topic=topic, supports=request.POST.get("supports") != "0"
             )
             message = _("Thank you: your support was recorded.")
         elif action == "choose":
-            form = forms.ChooseTopicForm(request.POST, meetings=selectors.open_meetings(group))
+            form = forms.ChooseTopicForm(
+                request.POST, meetings=list(meeting_selectors.open_meetings(group))
+            )
             meeting = form.cleaned_data["meeting"] if form.is_valid() else None
-            services.choose_topic(actor=request.user, topic=topic, meeting=meeting)
+            topic_services.choose_topic(actor=request.user, topic=topic, meeting=meeting)
             message = _("The topic was chosen.")
         else:
-            services.cover_topic(actor=request.user, topic=topic)
+            topic_services.cover_topic(actor=request.user, topic=topic)
             message = _("The topic was marked covered.")
     except PermissionDeniedError:
         raise PermissionDenied from None
@@ -403,149 +466,6 @@ def topic_choose(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def topic_cover(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     return _topic_action(request, uuid, "cover")
-
-
-# -- meetings -----------------------------------------------------------------------------------
-
-
-def meeting_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    group = selectors.get_group_for(request.user, uuid, audit=False)
-    if not rules.can_run_meetings(request.user, group) or not group.is_active:
-        raise PermissionDenied
-    form = forms.MeetingForm(request.POST or None, initial={"place": _last_place(group)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.plan_meeting(
-                actor=request.user, group=group, values=form.cleaned_data
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The meeting was planned."))
-            return redirect("networks:meeting_detail", meeting.uuid)
-    return render(
-        request,
-        "networks/meeting_form.html",
-        {"form": form, "group": group, "title": _("Plan a meeting")},
-    )
-
-
-def _last_place(group: NetworkGroup) -> str:
-    last = selectors.group_meetings(group).exclude(place="").first()
-    return last.place if last is not None else ""
-
-
-def meeting_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, uuid)
-    return _render_meeting(request, meeting)
-
-
-def _render_meeting(
-    request: AuthenticatedHttpRequest, meeting: Meeting, **bound: Any
-) -> HttpResponse:
-    group = meeting.group
-    can_run = rules.can_run_meetings(request.user, group) and group.is_active
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "group": group,
-        "view": selectors.meeting_view(request.user, meeting),
-        "can_run": can_run,
-    }
-    if can_run and not meeting.cancelled:
-        families, labels = selectors.attendance_choices(request.user, meeting)
-        context["attendance_form"] = forms.AttendanceForm(
-            meeting=meeting, families=families, labels=labels
-        )
-        if not meeting.attendance_recorded:
-            context["cancel_form"] = forms.CancelMeetingForm(meeting=meeting)
-    context.update(bound)
-    return render(request, "networks/meeting_detail.html", context)
-
-
-def _meeting_to_run(request: AuthenticatedHttpRequest, uuid: str) -> Meeting:
-    meeting = selectors.get_meeting_for(request.user, uuid, audit=False)
-    if not rules.can_run_meetings(request.user, meeting.group):
-        raise PermissionDenied
-    return meeting
-
-
-def meeting_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    meeting = _meeting_to_run(request, uuid)
-    form = forms.MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_meeting(
-                actor=request.user,
-                meeting=meeting,
-                values=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The meeting was changed."))
-            return redirect("networks:meeting_detail", meeting.uuid)
-    return render(
-        request,
-        "networks/meeting_form.html",
-        {
-            "form": form,
-            "group": meeting.group,
-            "meeting": meeting,
-            "title": _("Change the meeting"),
-        },
-    )
-
-
-@require_POST
-def meeting_cancel(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    meeting = _meeting_to_run(request, uuid)
-    form = forms.CancelMeetingForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        try:
-            services.cancel_meeting(
-                actor=request.user, meeting=meeting, expected_version=form.cleaned_data["version"]
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-            return redirect("networks:group_detail", meeting.group.uuid)
-    meeting.refresh_from_db()
-    selectors.audit_meeting_read(request.user, meeting)
-    return _render_meeting(request, meeting, cancel_form=form)
-
-
-@require_POST
-def meeting_attendance(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    meeting = _meeting_to_run(request, uuid)
-    families, labels = selectors.attendance_choices(request.user, meeting)
-    form = forms.AttendanceForm(request.POST, meeting=meeting, families=families, labels=labels)
-    if form.is_valid():
-        try:
-            services.record_attendance(
-                actor=request.user,
-                meeting=meeting,
-                attendees=list(form.cleaned_data["attendees"]),
-                minutes=form.cleaned_data["minutes"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-            meeting.refresh_from_db()
-        else:
-            messages.success(request, _("The attendance and minutes were saved."))
-            return redirect("networks:meeting_detail", meeting.uuid)
-    selectors.audit_meeting_read(request.user, meeting)
-    return _render_meeting(request, meeting, attendance_form=form)
 
 
 urlpatterns: list[URLPattern] = [
@@ -572,16 +492,7 @@ urlpatterns: list[URLPattern] = [
     path("networks/groups/<uuid:uuid>/end/", group_end, name="group_end"),
     path("networks/groups/<uuid:uuid>/consent/", group_consent, name="group_consent"),
     path("networks/groups/<uuid:uuid>/topics/", topic_add, name="topic_add"),
-    path("networks/groups/<uuid:uuid>/meetings/create/", meeting_create, name="meeting_create"),
     path("networks/topics/<uuid:uuid>/support/", topic_support, name="topic_support"),
     path("networks/topics/<uuid:uuid>/choose/", topic_choose, name="topic_choose"),
     path("networks/topics/<uuid:uuid>/cover/", topic_cover, name="topic_cover"),
-    path("networks/meetings/<uuid:uuid>/", meeting_detail, name="meeting_detail"),
-    path("networks/meetings/<uuid:uuid>/edit/", meeting_edit, name="meeting_edit"),
-    path("networks/meetings/<uuid:uuid>/cancel/", meeting_cancel, name="meeting_cancel"),
-    path(
-        "networks/meetings/<uuid:uuid>/attendance/",
-        meeting_attendance,
-        name="meeting_attendance",
-    ),
 ]

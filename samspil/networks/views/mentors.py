@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -30,6 +28,7 @@ from samspil.networks.enums import MentorReason
 from samspil.networks.forms import mentors as forms
 from samspil.networks.models import Mentorship
 from samspil.networks.selectors import mentors as selectors
+from samspil.networks.selectors import startup_course
 from samspil.networks.services import mentors as services
 
 # -- the list -----------------------------------------------------------------------------------
@@ -37,37 +36,61 @@ from samspil.networks.services import mentors as services
 
 def mentor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Consultants and leaders: the municipality's current and past mentorships, the families
-    that consent to be mentors, "find a mentor" and recording consent. Foster parents: their
-    own mentorships (with the other family's contact details) and their consent."""
+    that consent to be mentors, "find a mentor" (the new families without a mentor, or the
+    matches of ?q=; an HTMX request gets just those) and recording consent for ?consent=<uuid>.
+    Foster parents: their own mentorships (with the other family's contact details) and their
+    consent."""
     broker = selectors.can_broker_any(request.user)
+    search = forms.FamilySearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    if broker and request.htmx:
+        return render(
+            request,
+            "networks/mentor_list.html#find_results",
+            {"find": selectors.families_to_find_mentor_for(request.user, query)},
+        )
     own = selectors.own_profile(request.user)
     if not broker and own is None:
         raise Http404
-    past = Paginator(
-        selectors.mentorships_for(request.user, current=False), settings.SAMSPIL_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "broker": broker,
-        "current": list(selectors.mentorships_for(request.user, current=True)),
-        "page": past,
+        "current": list(
+            selectors.mentorships_for(request.user, current=True, parents=own is not None)
+        ),
+        "page": selectors.past_mentorships_page(request.user, request.GET.get("page")),
         "own": own[0] if own else None,
         "own_profile": own[1] if own else None,
     }
     if broker:
-        families = selectors.brokerable_families(request.user)
-        context["consenting"] = list(selectors.consenting_families_for(request.user))
-        context["find_form"] = forms.FindMentorForm(families=families)
-        context["consent_form"] = forms.ConsentForm(families=families)
+        context.update(_broker_context(request, search, query))
     if own is not None:
         family, profile = own
         consents = profile is not None and profile.consents
         context["own_consent_form"] = forms.ConsentForm(
-            families=family_selectors.families_for(request.user).filter(pk=family.pk),
             own=True,
             auto_id="own_%s",
             initial={"family": family.uuid, "consents": "no" if consents else "yes"},
         )
     return render(request, "networks/mentor_list.html", context)
+
+
+def _broker_context(
+    request: AuthenticatedHttpRequest, search: forms.FamilySearchForm, query: str
+) -> dict[str, Any]:
+    """The list's parts for consultants and leaders: the consenting families, "find a mentor"
+    and, for ?consent=<uuid> of a family of their municipality, the form recording its consent."""
+    context: dict[str, Any] = {
+        "consenting": list(selectors.consenting_families_for(request.user)),
+        "search_form": search,
+        "find": selectors.families_to_find_mentor_for(request.user, query),
+        "find_form": forms.FindMentorForm(),
+    }
+    chosen = request.GET.get("consent")
+    family = selectors.brokerable_family(request.user, chosen) if chosen else None
+    if family is not None:
+        context["consent_family"] = family
+        context["consent_form"] = forms.ConsentForm(initial={"family": family.uuid})
+    return context
 
 
 @require_POST
@@ -78,9 +101,7 @@ def mentor_consent(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if not rules.can_change_mentor_consent(request.user, family):
         raise PermissionDenied
-    form = forms.ConsentForm(
-        request.POST, families=family_selectors.families_for(request.user).filter(pk=family.pk)
-    )
+    form = forms.ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether the family consents."))
         return redirect("networks:mentor_list")
@@ -136,10 +157,7 @@ def _render_suggestions(
         {
             "found": found,
             "mentee": mentee,
-            "find_form": forms.FindMentorForm(
-                families=selectors.brokerable_families(request.user),
-                initial={"family": mentee.uuid, "reason": reason},
-            ),
+            "find_form": forms.FindMentorForm(initial={"family": mentee.uuid, "reason": reason}),
             "form": form,
         },
     )
@@ -269,7 +287,9 @@ def mentor_contact_log(request: AuthenticatedHttpRequest, uuid: str) -> HttpResp
             add_service_error(form, error)
         else:
             messages.success(request, _("The contact was logged."))
-            for warning in selectors.contact_clashes(mentorship, [contact]).get(contact.pk, []):
+            for warning in startup_course.contact_clashes(mentorship, [contact]).get(
+                contact.pk, []
+            ):
                 messages.warning(request, warning)
             return redirect("networks:mentorship_detail", mentorship.uuid)
     return _render_detail(request, mentorship, contact_form=form)

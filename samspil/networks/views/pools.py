@@ -29,7 +29,9 @@ from samspil.networks.enums import PoolStatus, ProposalStatus
 from samspil.networks.forms import pools as forms
 from samspil.networks.models import Pool
 from samspil.networks.selectors import pools as selectors
+from samspil.networks.selectors import proposals as proposal_selectors
 from samspil.networks.services import pools as services
+from samspil.networks.services import proposals as proposal_services
 
 # -- the list and creating ------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ def _detail_context(request: AuthenticatedHttpRequest, pool: Pool, **bound: Any)
     the user just submitted (so their input and the errors stay)."""
     can_change = rules.can_change_pool(request.user, pool) and pool.status == PoolStatus.OPEN
     live = pool.proposal_status == ProposalStatus.READY and pool.status == PoolStatus.OPEN
-    data = selectors.pool_input(pool) if live else None
+    data = proposal_selectors.pool_input(pool) if live else None
     experienced_years = (
         data.settings.experienced_years
         if data
@@ -130,7 +132,7 @@ def _detail_context(request: AuthenticatedHttpRequest, pool: Pool, **bound: Any)
         ).experienced_years
     )
     members = selectors.pool_members(pool, experienced_years=experienced_years)
-    proposal = selectors.proposal_view(pool, members, data=data)
+    proposal = proposal_selectors.proposal_view(pool, members, data=data)
     move = bound.pop("move", None)  # (family key, bound form)
     groups_count = len(proposal.groups)
 
@@ -199,11 +201,14 @@ def _to_detail(pool: Pool, anchor: str = "") -> HttpResponse:
 
 def pool_add_families(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Choose families to add; those in an active network group are listed as not
-    available, with the reason."""
+    available, with the reason. At most `ADD_LIMIT` are listed at once (a municipality may
+    have a thousand): the search narrows them."""
     pool = _pool_to_change(request, uuid)
     search = forms.FamilySearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    candidates = selectors.addable_families(request.user, pool, query)
+    candidates = list(
+        selectors.addable_families(request.user, pool, query)[: selectors.ADD_LIMIT + 1]
+    )
     form = forms.AddFamiliesForm(
         request.POST or None,
         families=selectors.available_families(request.user, pool),
@@ -234,7 +239,8 @@ def pool_add_families(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespo
             "pool": pool,
             "form": form,
             "search": search,
-            "candidates": list(candidates),
+            "candidates": candidates[: selectors.ADD_LIMIT],
+            "more": len(candidates) > selectors.ADD_LIMIT,
             "chosen": form.chosen(),
         },
     )
@@ -418,7 +424,7 @@ def pool_propose(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     form = forms.VersionForm(request.POST)
     if form.is_valid():
         try:
-            services.request_proposal(
+            proposal_services.request_proposal(
                 actor=request.user, pool=pool, expected_version=form.cleaned_data["version"]
             )
         except PermissionDeniedError:

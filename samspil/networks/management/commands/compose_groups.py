@@ -1,5 +1,5 @@
 """`manage.py compose_groups <pool uuid>`: compute a pool's proposal in the foreground, with a
-progress bar, exactly as the background job does (services.pools.compute_proposal)."""
+progress bar, exactly as the background job does (services.proposals.compute_proposal)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from samspil.audit.services import log_action
 from samspil.networks.enums import PoolStatus, ProposalStatus
 from samspil.networks.models import Pool
 from samspil.networks.selectors import pools as selectors
-from samspil.networks.services import pools as services
+from samspil.networks.services import proposals as proposal_services
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                     bound=progress["bound"],
                 )
 
-            result = services.compute_proposal(pool.pk, report=report, time_limit=limit)
+            result = proposal_services.compute_proposal(pool.pk, report=report, time_limit=limit)
             bar.n = total
             bar.refresh()
         if result is None:
