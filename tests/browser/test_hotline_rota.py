@@ -57,7 +57,7 @@ def test_leader_generates_a_rota_and_sees_who_is_on_duty_and_a_gap(
     log_in_as(world.leader_a)
     page.goto(url(rota_path))
     expect(page.locator("#on-duty-now")).to_contain_text(
-        text_pattern("Nobody is on duty now", "Ingen har vagt nu")
+        text_pattern("Nobody is on duty now", "Ingen er på vagt nu")
     )
 
     # First try: impossible, and the page says which hours and why.
