@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -403,6 +404,18 @@ def _closures(line: _Line, years: Sequence[int]) -> dict[dt.date, str]:
     return days
 
 
+def spread(rng: random.Random, weights: Sequence[float], count: int) -> list[int]:
+    """`count` indices into `weights`, drawn in proportion to them but evenly (stratified: one
+    draw in each of `count` equal slices of the cumulative weight), so that a small number of
+    calls still follows the pattern. Sorted."""
+    total = sum(weights)
+    cumulative = list(itertools.accumulate(weights))
+    return [
+        min(bisect.bisect_left(cumulative, (slot + rng.random()) * total / count), len(weights) - 1)
+        for slot in range(count)
+    ]
+
+
 def _week_weight(monday: dt.date, closures: dict[dt.date, str]) -> float:
     """How much more families call in the week starting `monday`: Christmas 3.5, Easter 3,
     the summer holiday 2.6, a week with another public holiday or a closure day 2, else 1."""
@@ -446,28 +459,37 @@ def _calls(rng: random.Random, line: _Line, today: dt.date, topics: dict[str, Ca
     """A year of calls up to and including `today`, registered through the service, then the
     follow-ups' course (see the module docstring)."""
     first = today - dt.timedelta(days=364)
-    weights = day_weights(first, 365, line.closures)
     count = round(len(line.families) * CALLS_PER_FAMILY)
     # Some families call often, most rarely or never.
     callers = list(line.families)
     rng.shuffle(callers)
     family_weights = [1 / (rank + 1) ** 0.9 for rank in range(len(callers))]
-    moments = []
-    for day_index in rng.choices(range(365), weights=weights, k=count):
-        day = first + dt.timedelta(days=day_index)
-        off = not workdays.is_working_day(day, line.closures)
-        hour = rng.choices(range(24), weights=HOURS_OFF if off else HOURS_WORKDAY)[0]
-        moments.append(_local(day, dt.time(hour, rng.randint(0, 59))))
+    days = [
+        first + dt.timedelta(days=offset)
+        for offset in spread(rng, day_weights(first, 365, line.closures), count)
+    ]
+    off = [not workdays.is_working_day(day, line.closures) for day in days]
+    hours = {
+        kind: spread(rng, HOURS_OFF if kind else HOURS_WORKDAY, off.count(kind))
+        for kind in (False, True)
+    }
+    for kind in hours:
+        rng.shuffle(hours[kind])
+    moments = [
+        _local(day, dt.time(hours[kind].pop(), rng.randint(0, 59)))
+        for day, kind in zip(days, off, strict=True)
+    ]
+    stubs = set(rng.sample(range(count), max(1, round(count * 0.05))))
+    unknown = set(rng.sample(sorted(set(range(count)) - stubs), max(1, round(count * 0.04))))
     starts = [shift.starts_at for shift in line.shifts]
     topic_names = list(TOPIC_WEIGHTS)
     topic_weights = list(TOPIC_WEIGHTS.values())
     now = timezone.now()
-    for moment in sorted(moments):
+    for index, moment in enumerate(sorted(moments)):
         if moment > now:  # a demo seeded before its date (the service refuses future calls)
             continue
         actor = _registrant(line, moment, starts)
-        roll = rng.random()
-        if roll < 0.05:
+        if index in stubs:
             call_services.create_call_stub(
                 actor=line.leader,
                 hotline=line.hotline,
@@ -482,7 +504,7 @@ def _calls(rng: random.Random, line: _Line, today: dt.date, topics: dict[str, Ca
             actions.append(rng.choice([CallAction.ON_CALL_SERVICE, CallAction.INSTITUTION]))
         if urgency == Urgency.ACUTE and rng.random() < 0.5:
             actions.append(rng.choice([CallAction.POLICE, CallAction.EMERGENCY]))
-        if roll < 0.09:
+        if index in unknown:
             name, topic = rng.choice(UNKNOWN_CALLERS)
             family = None
             values = {"caller_role": CallerRole.OTHER, "caller_name": name, "topic": topics[topic]}
