@@ -81,6 +81,7 @@ def _register_routers() -> None:
     from samspil.competence.api import router as competence_router
     from samspil.families.api import router as families_router
     from samspil.hotline.api import router as hotline_router
+    from samspil.measures.api import router as measures_router
     from samspil.networks.api import router as networks_router
     from samspil.organisations.api import router as organisations_router
 
@@ -89,6 +90,7 @@ def _register_routers() -> None:
     api.add_router("/", competence_router)
     api.add_router("/", networks_router)
     api.add_router("/", hotline_router)
+    api.add_router("/", measures_router)
 
 
 _register_routers()

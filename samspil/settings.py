@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "samspil.competence",
     "samspil.networks",
     "samspil.hotline",
+    "samspil.measures",
     "django_tasks",
     "django_tasks_db",
 ]

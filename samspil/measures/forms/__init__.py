@@ -1,0 +1,1 @@
+"""The measures app's forms, one module per area."""

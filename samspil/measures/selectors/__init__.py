@@ -1,0 +1,2 @@
+"""Reads of the measures app, one module per area: `instruments`, `responses` (responses,
+trends)."""
