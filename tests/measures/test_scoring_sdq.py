@@ -6,10 +6,11 @@ number only; no item text appears in tests."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samspil.measures import catalogue
@@ -398,6 +399,7 @@ def test_impact_band_edges(code: str, impact: int, band: str, band4: str) -> Non
 # -- properties ---------------------------------------------------------------------------------
 
 
+@settings(deadline=None)  # timing is for benchmarks, not tests
 @given(
     st.dictionaries(
         st.sampled_from([str(n) for n in range(1, 26)]),
@@ -422,8 +424,6 @@ def test_scores_stay_in_range_and_follow_the_three_item_rule(
                 for k in answered
             ]
             # floor(0.5 + mean × 5), checked with exact fractions
-            from fractions import Fraction
-
             exact = Fraction(sum(recoded) * 5, len(recoded))
             assert value == int(exact + Fraction(1, 2))
     total = result.scores["total_difficulties"]
