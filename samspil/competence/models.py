@@ -357,7 +357,17 @@ class SupervisionSession(TimeStampedModel):
 
 class Evaluation(TimeStampedModel):
     """A family's short evaluation of what it received: delivery, usefulness and behaviour
-    change (1–5) and a comment. Shown to staff only as aggregates, never next to a name."""
+    change (1–5) and a comment. Shown to staff only as aggregates, never next to a name.
+
+    The answers live in the instrument engine: `response` is a complete `measures.Response` in
+    the version of the `course-evaluation` instrument they were given in (raw answers, and a
+    `measures.Score` row per scale), and it is the source of truth. `delivery`, `usefulness`,
+    `behaviour_change` and `comment` are denormalised copies, filled from the response's scores
+    (of the scales with those codes) and its comment when the evaluation is submitted, for the
+    aggregate reports. `response` is empty only for rows written before the engine (the data
+    migration gives those a response too) and in tests that build the aggregates directly."""
+
+    INSTRUMENT = "course-evaluation"  # the code of the instrument the answers are given in
 
     family = models.ForeignKey(
         FosterFamily, on_delete=models.CASCADE, related_name="competence_evaluations"
@@ -371,6 +381,13 @@ class Evaluation(TimeStampedModel):
         null=True,
         blank=True,
         related_name="evaluations",
+    )
+    response = models.OneToOneField(
+        "measures.Response",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="course_evaluation",
     )
     delivery = models.PositiveSmallIntegerField(
         _("delivery"), validators=[MinValueValidator(1), MaxValueValidator(5)]

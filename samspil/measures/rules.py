@@ -10,6 +10,7 @@ in the system (a child's difficulties, a foster parent's well-being). Deny by de
 | the child's case worker               | the child's (read only)                  | see the child's                | –                                |
 | foster parent                         | their own family's answers as foster parent (their WHO-5, burden ratings, their own SDQs) | their own family's | – |
 | institution staff, evaluator, programme officer | nothing (the evaluator gets a pseudonymised export with the evaluation issue) | – | – |
+| (course evaluations)                  | only the family itself; staff see them in aggregate in the competence reports | – | – |
 | system administrator                  | nothing                                  | –                              | import licensed item texts       |
 | someone holding an answer link        | only the questionnaire of that one measurement, until it is submitted or expires (no account) | – | – |
 
@@ -38,28 +39,35 @@ NOTHING = Q(pk__in=[])
 MUNICIPAL = (Role.CONSULTANT, Role.LEADER)
 
 
-def response_filter(user: UserLike, prefix: str = "") -> Q:
-    """The responses (or, with ``prefix``, rows naming a response's subject the same way:
-    `Score`) `user` may see."""
+AGGREGATE_ONLY = ("course-evaluation",)
+"""Instrument families staff see only in aggregate (the competence reports), never per family:
+a family's evaluation of the course it received is its own."""
+
+
+def _subject_filter(user: UserLike, instrument_family: str) -> Q:
     scope = scope_for(user)
-    q = NOTHING
+    staff = NOTHING
     municipalities = scope.municipalities(*MUNICIPAL)
     if municipalities:
-        q |= Q(**{f"{prefix}family__municipality_id__in": municipalities})
+        staff |= Q(family__municipality_id__in=municipalities)
     if scope.has_role(Role.CASE_WORKER) and scope.user_id is not None:
-        q |= Q(**{f"{prefix}child__case_worker_id": scope.user_id})
+        staff |= Q(child__case_worker_id=scope.user_id)
+    if staff != NOTHING:
+        staff &= ~Q(**{f"{instrument_family}__in": AGGREGATE_ONLY})
+    q = staff
     if scope.foster_family_id is not None:
-        q |= Q(
-            **{
-                f"{prefix}family_id": scope.foster_family_id,
-                f"{prefix}respondent": Respondent.FOSTER_PARENT,
-            }
-        )
+        q |= Q(family_id=scope.foster_family_id, respondent=Respondent.FOSTER_PARENT)
     return q
 
 
+def response_filter(user: UserLike) -> Q:
+    """The responses `user` may see, as a filter on Response."""
+    return _subject_filter(user, "instrument_version__instrument__family")
+
+
 def score_filter(user: UserLike) -> Q:
-    return response_filter(user)
+    """The same rule as a filter on Score (which carries the response's subject)."""
+    return _subject_filter(user, "instrument__family")
 
 
 def measurement_filter(user: UserLike) -> Q:
@@ -143,3 +151,14 @@ def instrument_filter(user: UserLike) -> Q:
 def configurable_municipalities(user: UserLike) -> frozenset[int]:
     """Municipalities whose own version of a configurable instrument `user` may save."""
     return scope_for(user).municipalities(Role.LEADER)
+
+
+def can_list_measurements(user: UserLike) -> bool:
+    """The measurement list is for whoever may see some measurements by role: consultants and
+    leaders, case workers, foster parents (others get 404)."""
+    scope = scope_for(user)
+    return bool(
+        scope.municipalities(*MUNICIPAL)
+        or scope.has_role(Role.CASE_WORKER)
+        or scope.foster_family_id is not None
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import time_machine
 from django.db import connection
@@ -27,6 +27,8 @@ from samspil.competence.models import (
     SupervisionSession,
 )
 from samspil.competence.selectors import reports
+from samspil.competence.services.evaluation import submit_evaluation
+from samspil.measures.models import Score
 from tests import factories
 from tests.competence.factories import SessionFactory, at, course_for, in_catalogue, offering_for
 
@@ -34,6 +36,8 @@ NOW = at(2027, 6, 1, 12)
 
 
 def _evaluate(world, family, offering=None, course=None, ratings=(4, 4, 4), comment=""):  # type: ignore[no-untyped-def]
+    """An evaluation with only its report columns (what the aggregates read); the answers in the
+    instrument engine are tested with `_submit` and in test_evaluations.py."""
     return Evaluation.objects.create(
         family=family,
         offering=offering,
@@ -42,6 +46,18 @@ def _evaluate(world, family, offering=None, course=None, ratings=(4, 4, 4), comm
         usefulness=ratings[1],
         behaviour_change=ratings[2],
         comment=comment,
+    )
+
+
+def _submit(world, family, offering, ratings, comment=""):  # type: ignore[no-untyped-def]
+    """An evaluation given as a family gives it: attended, then answered through the service
+    (a `measures.Response` with its scores; the columns copied from them)."""
+    parent = factories.UserFactory()
+    factories.ParentFactory(family=family, user=parent)
+    _attend(world, family, offering)
+    answers = dict(zip(("delivery", "usefulness", "behaviour_change"), ratings, strict=True))
+    return submit_evaluation(
+        actor=parent, family=family, offering=offering, answers={**answers, "comment": comment}
     )
 
 
@@ -98,6 +114,32 @@ def test_evaluation_summary_gives_average_and_distribution_per_offering(world) -
         (Decimal("3.3"), (0, 1, 0, 2, 0)),
         (Decimal("2.7"), (0, 1, 2, 0, 0)),
     ]
+
+
+def test_evaluation_summary_of_submitted_evaluations_matches_their_scores(world) -> None:
+    offering = offering_for(world, title="Tilknytning")
+    for family, ratings, comment in zip(
+        [world.family_a, world.family_a_other, *_families(world, 1)],
+        [(5, 4, 2), (4, 4, 3), (5, 2, 3)],
+        ["Godt", "", "Fint"],
+        strict=True,
+    ):
+        _submit(world, family, offering, ratings, comment)
+    [group] = reports.evaluation_summary(world.leader_a, world.a).by_offering
+    assert [(r.average, r.distribution) for r in group.ratings] == [
+        (Decimal("4.7"), (0, 0, 0, 1, 2)),
+        (Decimal("3.3"), (0, 1, 0, 2, 0)),
+        (Decimal("2.7"), (0, 1, 2, 0, 0)),
+    ]
+    assert group.comments == ("Fint", "Godt")
+    from_scores = [
+        (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        for values in (
+            list(Score.objects.filter(scale=scale).values_list("value", flat=True))
+            for scale in ("delivery", "usefulness", "behaviour_change")
+        )
+    ]
+    assert from_scores == [r.average for r in group.ratings]
 
 
 def test_evaluation_summary_groups_per_specialist_institution_and_form(world) -> None:

@@ -50,6 +50,8 @@ from samspil.competence.selectors.calendar import year_bounds, years_from
 from samspil.core.types import UserLike
 from samspil.families import rules as family_rules
 from samspil.families.models import FosterFamily
+from samspil.measures.models import InstrumentVersion
+from samspil.measures.services.responses import current_version
 from samspil.organisations.models import Municipality
 
 
@@ -195,6 +197,12 @@ def already_evaluated(target: EvaluationTarget) -> bool:
     return Evaluation.objects.filter(
         family=target.family, offering=target.offering, course=target.course
     ).exists()
+
+
+def evaluation_instrument() -> InstrumentVersion:
+    """The version of the `course-evaluation` instrument a new evaluation is given in (its
+    current one); the form is rendered from its definition. Not personal data."""
+    return current_version(Evaluation.INSTRUMENT)
 
 
 # == the project lead's overview ================================================================

@@ -26,6 +26,7 @@ from samspil.competence.views.calendar import year_param
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.measures.models import localised
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +60,8 @@ def evaluation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if selectors.already_evaluated(target):
         messages.info(request, _("Your family has already evaluated this. Thank you."))
         return redirect("competence:evaluation_list")
-    form = EvaluationForm(request.POST or None)
+    version = selectors.evaluation_instrument()
+    form = EvaluationForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
         try:
             submit_evaluation(
@@ -67,7 +69,7 @@ def evaluation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 family=target.family,
                 offering=target.offering,
                 course=target.course,
-                **form.cleaned_data,
+                answers=form.answers(),
             )
         except PermissionDeniedError:
             raise PermissionDenied from None
@@ -76,7 +78,11 @@ def evaluation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return redirect("competence:evaluation_list")
-    return render(request, "competence/evaluation_form.html", {"form": form, "target": target})
+    return render(
+        request,
+        "competence/evaluation_form.html",
+        {"form": form, "target": target, "intro": localised(version.definition.get("intro"))},
+    )
 
 
 # -- the project lead's overview ----------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Competence development in the demo data: each institution publishes a year of offerings,
 municipalities link them into their catalogues (one mandatory), families enrol and attend,
 get individual and group supervision, København refers consultative courses, and families
-evaluate what they received. Deterministic for a given random generator."""
+evaluate what they received (answered in the course-evaluation instrument, with scores).
+Deterministic for a given random generator."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ from samspil.competence.models import (
 )
 from samspil.families.enums import EngagementKind
 from samspil.families.models import Engagement, FosterFamily
+from samspil.measures import scoring
+from samspil.measures.enums import Respondent, ResponseStatus
+from samspil.measures.models import Response, Score
+from samspil.measures.services.responses import current_version
 from samspil.organisations.models import Institution, Municipality
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -190,6 +195,57 @@ def _engage(
     )
 
 
+def _evaluate(
+    family: FosterFamily,
+    answered_on: dt.date,
+    answers: dict[str, int | str],
+    *,
+    offering: Offering | None = None,
+    course: SupervisionCourse | None = None,
+) -> Evaluation:
+    """A family's evaluation as `submit_evaluation` stores it: the answers in the current version
+    of the course-evaluation instrument (a complete response with a score row per scale), and
+    the evaluation with the ratings and the comment beside it."""
+    version = current_version(Evaluation.INSTRUMENT)
+    clean = scoring.validate(version.definition, answers)
+    result = scoring.score(version.definition, clean)
+    response = Response.objects.create(
+        instrument_version=version,
+        municipality_id=family.municipality_id,
+        family=family,
+        respondent=Respondent.FOSTER_PARENT,
+        answers=clean,
+        flags=result.flags,
+        status=ResponseStatus.COMPLETE,
+        answered_on=answered_on,
+    )
+    Score.objects.bulk_create(
+        Score(
+            response=response,
+            scale=scale,
+            value=value,
+            band=result.bands.get(scale) or "",
+            band4=result.bands4.get(scale) or "",
+            instrument_id=version.instrument_id,
+            family=family,
+            respondent=response.respondent,
+            answered_on=answered_on,
+        )
+        for scale, value in result.scores.items()
+    )
+    comment = clean.get("comment", "")
+    return Evaluation.objects.create(
+        family=family,
+        offering=offering,
+        course=course,
+        response=response,
+        delivery=answers["delivery"],
+        usefulness=answers["usefulness"],
+        behaviour_change=answers["behaviour_change"],
+        comment=comment if isinstance(comment, str) else "",
+    )
+
+
 def _seed_enrolments(
     rng: random.Random, today: dt.date, offerings: list[Offering], families: list[FosterFamily]
 ) -> None:
@@ -229,23 +285,26 @@ def _seed_enrolments(
                     f"competence.enrolment:{enrolment.uuid}",
                 )
             if past and enrolment.attendance == Attendance.ATTENDED and rng.random() < 0.6:
-                Evaluation.objects.get_or_create(
-                    family=family,
-                    offering=session.offering,
-                    defaults={
-                        "delivery": rng.choice([3, 4, 4, 5, 5]),
-                        "usefulness": rng.choice([3, 4, 4, 5]),
-                        "behaviour_change": rng.choice([2, 3, 3, 4, 4, 5]),
-                        "comment": rng.choice(
-                            [
-                                "",
-                                "Meget brugbart.",
-                                "Gode eksempler fra hverdagen.",
-                                "Lidt for kort tid.",
-                            ]
-                        ),
-                    },
-                )
+                answers: dict[str, int | str] = {
+                    "delivery": rng.choice([3, 4, 4, 5, 5]),
+                    "usefulness": rng.choice([3, 4, 4, 5]),
+                    "behaviour_change": rng.choice([2, 3, 3, 4, 4, 5]),
+                    "comment": rng.choice(
+                        [
+                            "",
+                            "Meget brugbart.",
+                            "Gode eksempler fra hverdagen.",
+                            "Lidt for kort tid.",
+                        ]
+                    ),
+                }
+                if not Evaluation.objects.filter(family=family, offering=session.offering).exists():
+                    _evaluate(
+                        family,
+                        session.ends_at.astimezone(CPH).date(),
+                        answers,
+                        offering=session.offering,
+                    )
 
 
 def _seed_supervision(
@@ -308,12 +367,16 @@ def _seed_supervision(
             f"competence.supervision:{course.uuid}",
         )
         if closed:
-            Evaluation.objects.create(
-                family=family,
+            assert course.closed_on is not None
+            _evaluate(
+                family,
+                course.closed_on,
+                {
+                    "delivery": 5,
+                    "usefulness": rng.choice([4, 5]),
+                    "behaviour_change": rng.choice([3, 4, 5]),
+                },
                 course=course,
-                delivery=5,
-                usefulness=rng.choice([4, 5]),
-                behaviour_change=rng.choice([3, 4, 5]),
             )
     # One group supervision per institution, meeting every ~10 weeks.
     group = pool[4:9]

@@ -64,6 +64,7 @@ from samspil.families.models import (
     Placement,
 )
 from samspil.hotline.models import Call, FollowUp, Hotline, RotaMember, Shift, StaffingRule
+from samspil.measures.models import Response, Score
 from samspil.networks.models import (
     GroupMembership,
     Meeting,
@@ -715,7 +716,12 @@ class _Generator:
                 model, objects, self.progress, description
             ),
         )
-        _analyze([Offering, Session, Enrolment, SupervisionCourse, SupervisionSession, Evaluation])
+        _analyze(
+            [
+                *(Offering, Session, Enrolment, SupervisionCourse, SupervisionSession),
+                *(Evaluation, Response, Score),
+            ]
+        )
         networks = generate_networks(
             rng=self.rng,
             today=TODAY,

@@ -1,6 +1,7 @@
 """The competence part of the national data set: a specialist per institution, a year of
 offerings per institution in its municipality's catalogue, enrolments with attendance and
-waiting lists, individual and group supervision with their sessions, and evaluations.
+waiting lists, individual and group supervision with their sessions, and evaluations (each
+with its complete response in the course-evaluation instrument and the response's scores).
 Built in memory from the already saved national records, then inserted in bulk."""
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ from samspil.competence.models import (
 )
 from samspil.families.enums import EngagementKind
 from samspil.families.models import Engagement, FosterFamily
+from samspil.measures import scoring
+from samspil.measures.enums import Respondent, ResponseStatus
+from samspil.measures.models import InstrumentVersion, Response, Score
+from samspil.measures.services.responses import current_version
 from samspil.organisations.models import Institution
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -119,6 +124,52 @@ def _engagements(
             )
         )
     return engagements
+
+
+def evaluation_response(
+    version: InstrumentVersion,
+    family: FosterFamily,
+    offering: Offering,
+    answered_on: dt.date,
+    ratings: dict[str, int],
+) -> Response:
+    """The family's (unsaved) complete response in the course-evaluation instrument. Its UUID is
+    derived from the family's and the offering's, so it is deterministic without drawing from
+    the random generator (the rest of the data set stays as it was)."""
+    return Response(
+        uuid=uuid.uuid5(family.uuid, f"course-evaluation:{offering.uuid}"),
+        instrument_version=version,
+        municipality_id=family.municipality_id,
+        family=family,
+        respondent=Respondent.FOSTER_PARENT,
+        answers=dict(ratings),
+        flags=scoring.score(version.definition, ratings).flags,
+        status=ResponseStatus.COMPLETE,
+        answered_on=answered_on,
+    )
+
+
+def evaluation_scores(version: InstrumentVersion, responses: Sequence[Response]) -> list[Score]:
+    """The score rows of saved `responses`, scored by the engine's pure scoring function."""
+    scores = []
+    for response in responses:
+        assert response.answered_on is not None
+        result = scoring.score(version.definition, response.answers)
+        scores += [
+            Score(
+                response_id=response.pk,
+                scale=scale,
+                value=value,
+                band=result.bands.get(scale) or "",
+                band4=result.bands4.get(scale) or "",
+                instrument_id=version.instrument_id,
+                family_id=response.family_id,
+                respondent=response.respondent,
+                answered_on=response.answered_on,
+            )
+            for scale, value in result.scores.items()
+        ]
+    return scores
 
 
 def generate_competence(
@@ -213,6 +264,7 @@ def generate_competence(
 
     enrolments: list[Enrolment] = []
     evaluations: list[Evaluation] = []
+    version = current_version(Evaluation.INSTRUMENT)
     taken: dict[int, int] = {}
     evaluated: set[tuple[int, int]] = set()
     for family in families:
@@ -241,13 +293,24 @@ def generate_competence(
             key = (family.pk, session.offering_id)
             if attendance == Attendance.ATTENDED and key not in evaluated and rng.random() < 0.5:
                 evaluated.add(key)
+                ratings = {
+                    "delivery": rng.choice([3, 4, 4, 5, 5]),
+                    "usefulness": rng.choice([2, 3, 4, 4, 5]),
+                    "behaviour_change": rng.choice([2, 3, 3, 4, 5]),
+                }
+                response = evaluation_response(
+                    version,
+                    family,
+                    session.offering,
+                    session.ends_at.astimezone(CPH).date(),
+                    ratings,
+                )
                 evaluations.append(
                     Evaluation(
                         family=family,
                         offering_id=session.offering_id,
-                        delivery=rng.choice([3, 4, 4, 5, 5]),
-                        usefulness=rng.choice([2, 3, 4, 4, 5]),
-                        behaviour_change=rng.choice([2, 3, 3, 4, 5]),
+                        response=response,
+                        **ratings,
                     )
                 )
     bulk_create(Enrolment, enrolments, "Saving enrolments")
@@ -321,6 +384,9 @@ def generate_competence(
         [attended_through(supervisionsession_id=s.pk, fosterfamily_id=f.pk) for s, f in attended],
         "Saving supervision attendance",
     )
+    responses = [e.response for e in evaluations if e.response is not None]
+    bulk_create(Response, responses, "Saving course-evaluation responses")
+    bulk_create(Score, evaluation_scores(version, responses), "Saving course-evaluation scores")
     bulk_create(Evaluation, evaluations, "Saving evaluations")
     engagements = _engagements(enrolments, course_families)
     bulk_create(Engagement, engagements, "Saving engagements from competence")
