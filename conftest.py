@@ -8,12 +8,18 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from samspil.accounts.enums import Role
 from samspil.accounts.models import User
 from samspil.families.models import Child, FosterFamily, Placement
 from samspil.organisations.models import Institution, Municipality
 from tests import factories
+
+# Property tests run on loaded CI machines: no per-example time limit (speed is measured by
+# benchmarks, never by tests).
+hypothesis_settings.register_profile("samspil", deadline=None)
+hypothesis_settings.load_profile("samspil")
 
 
 @pytest.fixture(autouse=True)

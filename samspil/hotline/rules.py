@@ -37,14 +37,27 @@ AFTER_SHIFT = dt.timedelta(hours=2)
 OWN_CALLS_FOR = dt.timedelta(hours=24)
 
 
+_SERVED = "_hotline_served_municipalities"  # (collaboration id, its municipalities) on the instance
+
+
 def hotline_municipalities(hotline: Hotline) -> frozenset[int]:
-    """The municipalities whose families the hotline serves."""
+    """The municipalities whose families the hotline serves. A collaboration's are read with
+    one query and kept on the hotline instance for as long as its collaboration is the same
+    (registering one call asks half a dozen times)."""
     if hotline.municipality_id is not None:
         return frozenset({hotline.municipality_id})
     if hotline.collaboration_id is None:
         return frozenset()
-    collaboration = Collaboration.objects.get(pk=hotline.collaboration_id)
-    return frozenset(collaboration.municipalities.values_list("pk", flat=True))
+    kept: tuple[int, frozenset[int]] | None = getattr(hotline, _SERVED, None)
+    if kept is not None and kept[0] == hotline.collaboration_id:
+        return kept[1]
+    served = frozenset(
+        Collaboration.municipalities.through.objects.filter(
+            collaboration_id=hotline.collaboration_id
+        ).values_list("municipality_id", flat=True)
+    )
+    setattr(hotline, _SERVED, (hotline.collaboration_id, served))
+    return served
 
 
 def _municipal_hotlines(municipalities: frozenset[int]) -> Q:
@@ -96,11 +109,17 @@ def is_answering(user: UserLike, hotline: Hotline, at: dt.datetime | None = None
     return Shift.objects.filter(window & who, hotline=hotline).exists()
 
 
-def can_register_calls(user: UserLike, hotline: Hotline) -> bool:
-    """Whoever answers now, and the consultants and leaders of the hotline's municipalities."""
+def can_register_calls(
+    user: UserLike, hotline: Hotline, *, answering: frozenset[int] | None = None
+) -> bool:
+    """Whoever answers now, and the consultants and leaders of the hotline's municipalities.
+    `answering`, the ids of `answering_hotline_ids(user)`, saves a query per hotline when
+    asking about several."""
     scope = scope_for(user)
     if scope.municipalities(*MUNICIPAL) & hotline_municipalities(hotline):
         return True
+    if answering is not None:
+        return hotline.pk in answering
     return is_answering(user, hotline)
 
 
@@ -180,6 +199,13 @@ def answering_hotline_filter(user: UserLike, at: dt.datetime | None = None) -> Q
     if institutions:
         who |= Q(person__isnull=True, institution_id__in=institutions)
     return Q(pk__in=Shift.objects.filter(window & who).values("hotline_id"))
+
+
+def answering_hotline_ids(user: UserLike, at: dt.datetime | None = None) -> frozenset[int]:
+    """The ids of the hotlines `user` answers around `at`, in one query: `is_answering` for
+    many hotlines at once."""
+    answering = Hotline.objects.filter(answering_hotline_filter(user, at))
+    return frozenset(answering.values_list("pk", flat=True))
 
 
 def statistics_filter(user: UserLike) -> Q:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from samspil.audit.models import AuditEntry
 from samspil.hotline.enums import CallStatus, Urgency
 from samspil.hotline.models import Call, FollowUp
 from samspil.hotline.services import calls as services
@@ -52,12 +55,45 @@ def test_open_calls_list_the_stubs_and_the_calls_without_family(
     assert response.context["calls"] == [newer, unlinked, older]
 
 
+def test_open_calls_read_is_audited_with_ids_only(world, hotline, on_duty, login) -> None:  # type: ignore[no-untyped-def]
+    first = stub(world, hotline, phone="61626364")
+    second = CallFactory(hotline=hotline, caller_name="Mette")
+    login(world.specialist_a).get(reverse("hotline:call_open_list", args=[hotline.uuid]))
+    entry = AuditEntry.objects.get(action="hotline.call.list")
+    assert (entry.actor, entry.municipality_id, entry.object_label) == (
+        world.specialist_a,
+        world.a.pk,
+        "",
+    )
+    assert entry.data == {
+        "calls": sorted([str(first.uuid), str(second.uuid)]),
+        "families": [],
+        "hotline": str(hotline.uuid),
+        "channel": "ui",
+    }
+
+
+def test_open_calls_queries_do_not_grow_with_rows(world, hotline, on_duty, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.specialist_a)
+    url = reverse("hotline:call_open_list", args=[hotline.uuid])
+    stub(world, hotline)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url).context["calls"]) == 1
+    stub(world, hotline, phone="71727374")
+    CallFactory(hotline=hotline)
+    with CaptureQueriesContext(connection) as three:
+        assert len(client.get(url).context["calls"]) == 3
+    assert len(three) == len(one)
+
+
 def test_open_calls_are_forbidden_to_a_rota_member_outside_the_shift(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
     from samspil.hotline.models import RotaMember
 
     RotaMember.objects.create(hotline=hotline, user=world.specialist_a)
+    stub(world, hotline, phone="61626364")
     response = login(world.specialist_a).get(reverse("hotline:call_open_list", args=[hotline.uuid]))
-    assert response.status_code == 403
+    assert (response.status_code, "61626364" in response.content.decode()) == (403, False)
+    assert not AuditEntry.objects.filter(action="hotline.call.list").exists()
 
 
 def test_completing_a_stub_links_the_family_and_creates_the_follow_up(
@@ -133,6 +169,6 @@ def test_completing_a_stub_someone_else_completed_shows_the_conflict_and_keeps_t
 
 
 def test_completing_a_call_is_not_found_for_another_municipality(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
-    call = stub(world, hotline)
+    call = stub(world, hotline, phone="61626364")
     response = login(world.consultant_b).get(reverse("hotline:call_complete", args=[call.uuid]))
-    assert response.status_code == 404
+    assert (response.status_code, "61626364" in response.content.decode()) == (404, False)

@@ -134,9 +134,9 @@ def test_call_page_search_is_audited(world, hotline, on_duty, login) -> None:  #
 def test_call_view_of_another_municipalitys_family_is_not_found(
     world, hotline, on_duty, login
 ) -> None:  # type: ignore[no-untyped-def]
-    assert (
-        login(world.specialist_a).get(page(hotline, family=world.family_b.uuid)).status_code == 404
-    )
+    response = login(world.specialist_a).get(page(hotline, family=world.family_b.uuid))
+    assert (response.status_code, world.family_b.name in response.content.decode()) == (404, False)
+    assert not AuditEntry.objects.filter(action="hotline.family.read").exists()
 
 
 def _count_queries(client, url):  # type: ignore[no-untyped-def]

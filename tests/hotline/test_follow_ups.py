@@ -144,7 +144,8 @@ def test_follow_up_page_is_audited(world, hotline, login) -> None:  # type: igno
 def test_follow_up_page_is_not_found_for_another_municipality(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
     item = follow_up(world, hotline)
     response = login(world.consultant_b).get(reverse("hotline:follow_up_detail", args=[item.uuid]))
-    assert response.status_code == 404
+    assert (response.status_code, world.family_a.name in response.content.decode()) == (404, False)
+    assert not AuditEntry.objects.filter(action="hotline.follow_up.read").exists()
 
 
 def test_completing_a_follow_up_records_what_was_done(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
@@ -237,6 +238,32 @@ def test_follow_up_list_is_empty_for_a_foster_parent(world, hotline, login) -> N
     follow_up(world, hotline)
     response = login(world.foster_parent_a).get(reverse("hotline:follow_up_list"))
     assert (response.status_code, response.context["rows"]) == (200, [])
+
+
+def test_follow_up_list_read_is_audited_with_ids_only(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
+    mine = follow_up(world, hotline)
+    colleagues = follow_up(
+        world, hotline, family=world.family_a_other, assignee=world.consultant_a2
+    )
+    login(world.consultant_a).get(reverse("hotline:follow_up_list"))
+    entry = AuditEntry.objects.get(action="hotline.follow_up.list")
+    assert (entry.actor, entry.municipality_id, entry.object_label) == (
+        world.consultant_a,
+        world.a.pk,
+        "",
+    )
+    assert entry.data == {
+        "follow_ups": sorted([str(mine.uuid), str(colleagues.uuid)]),
+        "families": sorted([str(world.family_a.uuid), str(world.family_a_other.uuid)]),
+        "channel": "ui",
+    }
+
+
+def test_an_empty_follow_up_list_is_not_audited(world, hotline, login) -> None:  # type: ignore[no-untyped-def]
+    follow_up(world, hotline)
+    response = login(world.consultant_b).get(reverse("hotline:follow_up_list"))
+    assert response.context["rows"] == []
+    assert not AuditEntry.objects.filter(action="hotline.follow_up.list").exists()
 
 
 def test_follow_up_list_queries_do_not_grow_with_rows(world, hotline, login) -> None:  # type: ignore[no-untyped-def]

@@ -164,7 +164,7 @@ def test_api_on_duty_of_an_unknown_hotline_is_not_found(world, client) -> None: 
     response = api(
         client, world.consultant_a, "/hotlines/00000000-0000-0000-0000-000000000000/on-duty"
     )
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
 def test_api_hotlines_lists_the_visible_ones(world, client) -> None:  # type: ignore[no-untyped-def]

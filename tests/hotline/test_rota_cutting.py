@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samspil.hotline import cutting
@@ -209,6 +209,7 @@ def test_windows_on_different_days_do_not_overlap() -> None:
     assert not cutting.windows_overlap(monday, tuesday)
 
 
+@settings(deadline=None)  # timing is for benchmarks, not tests
 @given(
     start=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2030, 12, 1)),
     days=st.integers(min_value=1, max_value=40),

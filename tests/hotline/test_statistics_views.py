@@ -141,9 +141,12 @@ def test_statistics_page_is_hidden_from_a_leader_of_another_municipality(
     data,
 ) -> None:
     client = login(world.leader_b)
-    url = reverse("hotline:statistics", args=[data.hotline.uuid])
-    assert client.get(url).status_code == 404
-    assert client.get(reverse("hotline:statistics_index")).status_code == 404
+    page = client.get(reverse("hotline:statistics", args=[data.hotline.uuid]))
+    index = client.get(reverse("hotline:statistics_index"))
+    assert [(r.status_code, data.hotline.name in r.content.decode()) for r in (page, index)] == [
+        (404, False),
+        (404, False),
+    ]
 
 
 def test_statistics_index_redirects_a_leader_with_one_hotline(login, world, data) -> None:  # type: ignore[no-untyped-def]
@@ -285,5 +288,9 @@ def test_api_refuses_a_reversed_period_with_422(world, data) -> None:  # type: i
 
 
 def test_api_answers_403_to_a_consultant_and_404_to_another_municipality(world, data) -> None:  # type: ignore[no-untyped-def]
-    assert _api(world.consultant_a, data).status_code == 403
-    assert _api(world.leader_b, data).status_code == 404
+    consultant, other = _api(world.consultant_a, data), _api(world.leader_b, data)
+    assert (consultant.status_code, consultant.json()) == (
+        403,
+        {"detail": "You may see this record but not change it."},
+    )
+    assert (other.status_code, other.json()) == (404, {"detail": "Not found."})

@@ -124,8 +124,10 @@ def test_gap_page_lists_the_gaps(world, client, persona, status) -> None:  # typ
 
 
 def test_gap_page_for_a_facilitating_specialist_is_404(world, client) -> None:  # type: ignore[no-untyped-def]
+    group_for(world, name="Nordvest", started_on=dt.date(2026, 1, 1))
     client.force_login(world.specialist_a)
-    assert client.get(reverse("networks:gap_report")).status_code == 404
+    response = client.get(reverse("networks:gap_report"))
+    assert (response.status_code, "Nordvest" in response.content.decode()) == (404, False)
 
 
 def _add_gap_groups(world, n: int) -> None:  # type: ignore[no-untyped-def]

@@ -166,13 +166,18 @@ def test_plan_meeting_answers_201(world, api) -> None:  # type: ignore[no-untype
 def test_plan_meeting_by_a_member_family_is_403(world, api) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     response = api(world.foster_parent_a, "post", f"/network-groups/{group.uuid}/meetings", PLAN)
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "You may see this record but not change it."},
+    )
+    assert not Meeting.objects.filter(group=group).exists()
 
 
 def test_plan_meeting_out_of_scope_is_404(world, api) -> None:  # type: ignore[no-untyped-def]
     group = group_for(world)
     response = api(world.consultant_b, "post", f"/network-groups/{group.uuid}/meetings", PLAN)
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert not Meeting.objects.filter(group=group).exists()
 
 
 def test_plan_meeting_virtual_without_link_is_422_per_field(world, api) -> None:  # type: ignore[no-untyped-def]
@@ -255,7 +260,12 @@ def test_attendance_by_a_member_family_is_403(world, api) -> None:  # type: igno
         f"/network-meetings/{meeting.uuid}/attendance",
         {"families": [str(world.family_a.uuid)]},
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "You may see this record but not change it."},
+    )
+    meeting.refresh_from_db()
+    assert (meeting.attendance_recorded, list(meeting.attendees.all())) == (False, [])
 
 
 # -- gaps -----------------------------------------------------------------------------------------------

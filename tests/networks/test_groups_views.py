@@ -413,6 +413,7 @@ def test_consent_page_for_staff_is_403(world, client) -> None:  # type: ignore[n
     client.force_login(world.consultant_a)
     response = client.post(reverse("networks:group_consent", args=[group.uuid]), {"shares": "1"})
     assert response.status_code == 403
+    assert not GroupMembership.objects.filter(group=group, shares_contact_details=True).exists()
 
 
 def test_add_member_page_adds_and_redirects(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -480,8 +481,11 @@ def test_self_running_page_without_a_contact_family_shows_the_reason(world, clie
 def test_end_page_by_a_member_family_is_403(world, client) -> None:  # type: ignore[no-untyped-def]
     group = self_running(group_for(world), world.family_a)
     client.force_login(world.foster_parent_a)
-    response = client.post(reverse("networks:group_end", args=[group.uuid]), {"version": "1"})
-    assert response.status_code == 403
+    response = client.post(
+        reverse("networks:group_end", args=[group.uuid]), {"version": str(group.version)}
+    )
+    group.refresh_from_db()
+    assert (response.status_code, group.is_active) == (403, True)
 
 
 # -- forms offering what the page read already ---------------------------------------------------------

@@ -350,7 +350,9 @@ def test_meeting_attendance_page_for_a_member_family_is_403(world, client) -> No
         reverse("networks:meeting_attendance", args=[meeting.uuid]),
         {"version": "1", "attendees": [str(world.family_a.uuid)], "minutes": ""},
     )
-    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert (response.status_code, meeting.attendance_recorded) == (403, False)
+    assert list(meeting.attendees.all()) == []
 
 
 def test_meeting_page_is_audited(world, client) -> None:  # type: ignore[no-untyped-def]

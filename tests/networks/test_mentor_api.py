@@ -25,6 +25,10 @@ MENTOR_MESSAGE = (
 )
 
 
+NOT_FOUND = {"detail": "Not found."}
+FORBIDDEN = {"detail": "You may see this record but not change it."}
+
+
 @pytest.fixture(autouse=True)
 def _now() -> Iterator[None]:
     with time_machine.travel(m.NOW, tick=False):
@@ -105,19 +109,20 @@ def test_suggestions_are_audited(world, api) -> None:
 
 def test_suggestions_for_a_family_of_another_municipality_answer_404(world, api) -> None:
     response = api(world.consultant_b, "get", f"/mentor-suggestions?family={world.family_a.uuid}")
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert not AuditEntry.objects.filter(action="networks.mentor.suggestions").exists()
 
 
 def test_suggestions_for_an_unknown_family_answer_404(world, api) -> None:
     response = api(world.consultant_a, "get", f"/mentor-suggestions?family={uuid.uuid4()}")
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
 
 
 def test_suggestions_for_the_own_family_answer_403(world, api) -> None:
     response = api(
         world.foster_parent_a, "get", f"/mentor-suggestions?family={world.family_a.uuid}"
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (403, FORBIDDEN)
 
 
 def test_suggestions_with_an_unknown_reason_answer_422(world, api) -> None:
@@ -127,6 +132,7 @@ def test_suggestions_with_an_unknown_reason_answer_422(world, api) -> None:
         f"/mentor-suggestions?family={world.family_a.uuid}&reason=boredom",
     )
     assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["query", "reason"]]
 
 
 # -- mentorships ----------------------------------------------------------------------------------
@@ -195,7 +201,8 @@ def test_create_mentorship_for_an_unknown_or_invisible_mentee_gives_one_message(
 def test_create_mentorship_by_a_case_worker_who_sees_the_mentee_answers_403(world, api) -> None:
     mentor = m.mentor(world, "Familien Erfaren")
     response = api(world.case_worker_a, "post", "/mentorships", _body(mentor, world.family_a))
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (403, FORBIDDEN)
+    assert not Mentorship.objects.exists()
 
 
 def test_create_mentorship_with_end_before_start_answers_422(world, api) -> None:
@@ -206,7 +213,8 @@ def test_create_mentorship_with_end_before_start_answers_422(world, api) -> None
         "/mentorships",
         _body(mentor, m.new_family(world), ends_on="2026-09-01"),
     )
-    assert response.status_code == 422
+    assert (response.status_code, list(response.json()["errors"])) == (422, ["__all__"])
+    assert not Mentorship.objects.exists()
 
 
 def test_list_mentorships_answers_only_the_visible(world, api) -> None:
@@ -257,7 +265,8 @@ def test_get_mentorship_answers_the_contact_log_and_is_audited(world, api) -> No
 
 def test_get_mentorship_outside_scope_answers_404(world, api) -> None:
     mentorship = m.mentorship(world, world.family_a_other, world.family_a)
-    assert api(world.consultant_b, "get", f"/mentorships/{mentorship.uuid}").status_code == 404
+    response = api(world.consultant_b, "get", f"/mentorships/{mentorship.uuid}")
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
 
 
 def test_patch_mentorship_sets_the_end(world, api) -> None:
@@ -305,7 +314,8 @@ def test_patch_mentorship_by_the_mentee_family_answers_403(world, api) -> None:
         f"/mentorships/{mentorship.uuid}",
         {"ends_on": "2026-10-01", "version": 1},
     )
-    assert response.status_code == 403
+    mentorship.refresh_from_db()
+    assert (response.status_code, response.json(), mentorship.ends_on) == (403, FORBIDDEN, None)
 
 
 # -- contacts -------------------------------------------------------------------------------------
@@ -351,7 +361,8 @@ def test_log_contact_outside_scope_answers_404(world, api) -> None:
         f"/mentorships/{mentorship.uuid}/contacts",
         {"happened_on": "2026-09-20", "kind": "phone", "minutes": 10},
     )
-    assert response.status_code == 404
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert not mentorship.contacts.exists()
 
 
 def test_log_contact_by_the_mentors_municipality_answers_403(world, api) -> None:
@@ -368,4 +379,5 @@ def test_log_contact_by_the_mentors_municipality_answers_403(world, api) -> None
         f"/mentorships/{mentorship.uuid}/contacts",
         {"happened_on": "2026-09-20", "kind": "phone", "minutes": 10},
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (403, FORBIDDEN)
+    assert not mentorship.contacts.exists()

@@ -150,13 +150,19 @@ def test_suggestions_page_shows_ranks_reasons_and_the_ineligible(world, client) 
 
 
 def test_suggestions_page_answers_404_for_a_family_of_another_municipality(world, client) -> None:
+    m.mentor(world, "Familien Erfaren")
     client.force_login(world.consultant_b)
-    assert client.get(_url(world.family_a)).status_code == 404
+    response = client.get(_url(world.family_a))
+    assert (response.status_code, "Familien Erfaren" in response.content.decode()) == (404, False)
+    assert not AuditEntry.objects.filter(action="networks.mentor.suggestions").exists()
 
 
 def test_suggestions_page_answers_403_to_the_family_itself(world, client) -> None:
+    m.mentor(world, "Familien Erfaren")
     client.force_login(world.foster_parent_a)
-    assert client.get(_url(world.family_a)).status_code == 403
+    response = client.get(_url(world.family_a))
+    assert (response.status_code, "Familien Erfaren" in response.content.decode()) == (403, False)
+    assert not AuditEntry.objects.filter(action="networks.mentor.suggestions").exists()
 
 
 def test_suggestions_page_with_an_unknown_reason_uses_new_family(world, client) -> None:

@@ -407,10 +407,13 @@ def test_specialist_of_another_institution_cannot_post_to_a_pool(
 ) -> None:
     pool, found = _proposed(world)
     client.force_login(world.specialist_a)
+    version = pool.version
     response = client.post(
-        reverse("networks:pool_pin", args=[pool.uuid, found[0].uuid]), {"version": pool.version}
+        reverse("networks:pool_pin", args=[pool.uuid, found[0].uuid]), {"version": version}
     )
-    assert response.status_code == 404
+    pool.refresh_from_db()
+    assert (response.status_code, pool.version) == (404, version)
+    assert not pool.members.filter(pinned_to__isnull=False).exists()
 
 
 def test_coordinators_pool_is_read_only_for_a_specialist_of_the_institution(

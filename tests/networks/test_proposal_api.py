@@ -247,7 +247,12 @@ def test_separations_naming_families_outside_the_list_answer_422(
 
 def test_without_a_token_the_api_answers_401(world: Any, client: Client) -> None:
     response = client.post(URL, {"families": []}, content_type="application/json")
-    assert response.status_code == 401
+    assert (response.status_code, response.json()) == (
+        401,
+        {
+            "detail": "Authentication required: send a valid token as 'Authorization: Bearer <token>'."
+        },
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,8 @@ def test_topic_page_choose_by_another_member_is_403(world, client) -> None:  # t
     topic = _suggestion(world, group)
     client.force_login(world.foster_parent_a)
     response = client.post(reverse("networks:topic_choose", args=[topic.uuid]), {"meeting": ""})
-    assert response.status_code == 403
+    topic.refresh_from_db()
+    assert (response.status_code, topic.status) == (403, TopicStatus.SUGGESTED)
 
 
 def test_topic_page_of_a_group_out_of_sight_is_404(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -181,4 +182,5 @@ def test_topic_page_of_a_group_out_of_sight_is_404(world, client) -> None:  # ty
     topic = topic_services.add_topic(actor=world.specialist_a, group=group, title="Søvn")
     client.force_login(world.consultant_b)
     response = client.post(reverse("networks:topic_cover", args=[topic.uuid]))
-    assert response.status_code == 404
+    topic.refresh_from_db()
+    assert (response.status_code, topic.status) == (404, TopicStatus.CHOSEN)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,10 +25,8 @@ from samspil.competence.forms import supervision as forms
 from samspil.competence.models import SupervisionCourse
 from samspil.competence.selectors import supervision as selectors
 from samspil.competence.services import supervision as services
-from samspil.core.concurrency import ConcurrentEditError
-from samspil.core.exceptions import PermissionDeniedError
-from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.core.views_helpers import run_form_action
 from samspil.families import selectors as family_selectors
 from samspil.families.models import FosterFamily
 
@@ -112,22 +110,19 @@ def supervision_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=institutions,
         supervisors=selectors.supervisors_for(*[i.pk for i in institutions]),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.open_supervision_course(
-                actor=request.user,
-                family=form.cleaned_data["family"],
-                institution=form.cleaned_data["institution"],
-                supervisor=form.cleaned_data["supervisor"],
-                values=form.cleaned_data,
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The supervision course was opened."))
-            return redirect("competence:supervision_detail", course.uuid)
+    opened = run_form_action(
+        form,
+        lambda data: services.open_supervision_course(
+            actor=request.user,
+            family=data["family"],
+            institution=data["institution"],
+            supervisor=data["supervisor"],
+            values=data,
+        ),
+    )
+    if opened is not None:
+        messages.success(request, _("The supervision course was opened."))
+        return redirect("competence:supervision_detail", opened.value.uuid)
     return render(
         request,
         "competence/supervision_form.html",
@@ -145,22 +140,19 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=institutions,
         supervisors=selectors.supervisors_for(*[i.pk for i in institutions]),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.open_group_course(
-                actor=request.user,
-                families=list(form.cleaned_data["families"]),
-                institution=form.cleaned_data["institution"],
-                supervisor=form.cleaned_data["supervisor"],
-                values=form.cleaned_data,
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The group supervision was opened."))
-            return redirect("competence:supervision_detail", course.uuid)
+    opened = run_form_action(
+        form,
+        lambda data: services.open_group_course(
+            actor=request.user,
+            families=list(data["families"]),
+            institution=data["institution"],
+            supervisor=data["supervisor"],
+            values=data,
+        ),
+    )
+    if opened is not None:
+        messages.success(request, _("The group supervision was opened."))
+        return redirect("competence:supervision_detail", opened.value.uuid)
     return render(
         request,
         "competence/supervision_form.html",
@@ -185,21 +177,18 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         families=selectors.referable_families(request.user),
         institutions=institutions,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.refer_consultative_course(
-                actor=request.user,
-                family=form.cleaned_data["family"],
-                institution=form.cleaned_data["institution"],
-                values=form.cleaned_data,
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The family was referred to a consultative course."))
-            return redirect("competence:supervision_detail", course.uuid)
+    referred = run_form_action(
+        form,
+        lambda data: services.refer_consultative_course(
+            actor=request.user,
+            family=data["family"],
+            institution=data["institution"],
+            values=data,
+        ),
+    )
+    if referred is not None:
+        messages.success(request, _("The family was referred to a consultative course."))
+        return redirect("competence:supervision_detail", referred.value.uuid)
     return render(
         request,
         "competence/supervision_form.html",
@@ -282,22 +271,19 @@ def _session_form(
 def session_log(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     course = _course_to_change(request, uuid)
     form = _session_form(request, course, request.POST)
-    if form.is_valid():
-        try:
-            services.log_supervision_session(
-                actor=request.user,
-                course=course,
-                values=form.cleaned_data,
-                attended=form.cleaned_data["attended"],
-                delivered_by=form.cleaned_data["delivered_by"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The session was logged."))
-            return redirect("competence:supervision_detail", course.uuid)
+    logged = run_form_action(
+        form,
+        lambda data: services.log_supervision_session(
+            actor=request.user,
+            course=course,
+            values=data,
+            attended=data["attended"],
+            delivered_by=data["delivered_by"],
+        ),
+    )
+    if logged is not None:
+        messages.success(request, _("The session was logged."))
+        return redirect("competence:supervision_detail", course.uuid)
     return _render_detail(request, course, session_form=form)
 
 
@@ -305,22 +291,19 @@ def session_log(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 def course_extend(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     course = _course_to_change(request, uuid)
     form = forms.ExtendForm(request.POST, course=course)
-    if form.is_valid():
-        try:
-            services.extend_course(
-                actor=request.user,
-                course=course,
-                added_sessions=form.cleaned_data["added_sessions"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The course was extended."))
-            return redirect("competence:supervision_detail", course.uuid)
+    extended = run_form_action(
+        form,
+        lambda data: services.extend_course(
+            actor=request.user,
+            course=course,
+            added_sessions=data["added_sessions"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+    )
+    if extended is not None:
+        messages.success(request, _("The course was extended."))
+        return redirect("competence:supervision_detail", course.uuid)
     return _render_detail(request, course, extend_form=form)
 
 
@@ -328,22 +311,19 @@ def course_extend(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 def course_close(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     course = _course_to_change(request, uuid)
     form = forms.CloseForm(request.POST, course=course)
-    if form.is_valid():
-        try:
-            services.close_course(
-                actor=request.user,
-                course=course,
-                goal_rating=form.cleaned_data["goal_rating"],
-                closing_summary=form.cleaned_data["closing_summary"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The course was closed."))
-            return redirect("competence:supervision_detail", course.uuid)
+    closed = run_form_action(
+        form,
+        lambda data: services.close_course(
+            actor=request.user,
+            course=course,
+            goal_rating=data["goal_rating"],
+            closing_summary=data["closing_summary"],
+            expected_version=data["version"],
+        ),
+    )
+    if closed is not None:
+        messages.success(request, _("The course was closed."))
+        return redirect("competence:supervision_detail", course.uuid)
     return _render_detail(request, course, close_form=form)
 
 
@@ -355,22 +335,19 @@ def referral_accept(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
         course=course,
         supervisors=selectors.supervisors_for(course.institution_id),
     )
-    if form.is_valid():
-        try:
-            services.accept_referral(
-                actor=request.user,
-                course=course,
-                supervisor=form.cleaned_data["supervisor"],
-                goal=form.cleaned_data["goal"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The referral was accepted and the course opened."))
-            return redirect("competence:supervision_detail", course.uuid)
+    accepted = run_form_action(
+        form,
+        lambda data: services.accept_referral(
+            actor=request.user,
+            course=course,
+            supervisor=data["supervisor"],
+            goal=data["goal"],
+            expected_version=data["version"],
+        ),
+    )
+    if accepted is not None:
+        messages.success(request, _("The referral was accepted and the course opened."))
+        return redirect("competence:supervision_detail", course.uuid)
     return _render_detail(request, course, accept_form=form)
 
 
@@ -378,21 +355,18 @@ def referral_accept(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
 def referral_decline(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     course = _course_to_change(request, uuid)
     form = forms.DeclineReferralForm(request.POST, course=course)
-    if form.is_valid():
-        try:
-            services.decline_referral(
-                actor=request.user,
-                course=course,
-                reason=form.cleaned_data["decline_reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The referral was declined."))
-            return redirect("competence:referral_inbox")
+    declined = run_form_action(
+        form,
+        lambda data: services.decline_referral(
+            actor=request.user,
+            course=course,
+            reason=data["decline_reason"],
+            expected_version=data["version"],
+        ),
+    )
+    if declined is not None:
+        messages.success(request, _("The referral was declined."))
+        return redirect("competence:referral_inbox")
     return _render_detail(request, course, decline_form=form)
 
 

@@ -12,17 +12,21 @@ unknown id, so the endpoint cannot be used to find out which families exist."""
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from samspil.core.types import request_user
+from samspil.core.types import UserLike, request_user
 from samspil.hotline.enums import CallAction, CallerRole, CallStatus, FollowUpStatus, Urgency
 from samspil.hotline.models import Call, CallTopic, FollowUp
+from samspil.hotline.selectors import calls as call_selectors
+from samspil.hotline.selectors import followups as follow_up_selectors
 from samspil.hotline.selectors import records as selectors
 from samspil.hotline.services import calls as services
 
@@ -84,7 +88,8 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_follow_up(obj: Call) -> FollowUp | None:
-        return FollowUp.objects.filter(call=obj).select_related("assignee", "escalated_to").first()
+        # What `calls_for` or the service loaded: no query per call.
+        return call_selectors.follow_up_of(obj)
 
 
 class CallIn(Schema):
@@ -123,6 +128,28 @@ class Error(Schema):
     detail: Any
 
 
+class AuditedPages(PageNumberPagination):
+    """ninja's `?page=` pagination that writes the list-read entry for the page it answers:
+    `audit(user, rows)` (the rows read once, so the entry names exactly what was shown)."""
+
+    def __init__(self, *, audit: Callable[[UserLike, Sequence[Any]], None], **kwargs: Any):
+        self.audit = audit
+        super().__init__(**kwargs)
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: PageNumberPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        rows = list(result[self.items_attribute])
+        self.audit(request_user(request), rows)
+        result[self.items_attribute] = rows
+        return result
+
+
 def _values(payload: CallIn | CallPatch) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in ("caller_phone", "caller_role", "caller_name", "urgency", "advice", "notes"):
@@ -153,15 +180,12 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
     family = None
     if payload.family is not None and not errors:
         try:
-            family = (
-                selectors.call_family(user, hotline, payload.family)
-                if hotline is not None
-                else selectors.any_call_family(user, payload.family)
-            )
+            if hotline is not None:
+                family = selectors.call_family(user, hotline, payload.family)
+            else:
+                family, hotline = selectors.family_and_hotline_for_call(user, payload.family)
         except Http404:
             errors["family"] = ["No family with this id."]
-        if family is not None and hotline is None:
-            hotline = selectors.hotline_for_call(user, family)
     if hotline is None and not errors:
         errors["hotline"] = ["Give the hotline's id: more than one (or no) hotline fits."]
     if errors:
@@ -188,10 +212,10 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
 
 
 @router.get("/hotline-calls", response=list[CallOut])
-@paginate(PageNumberPagination, page_size=settings.SAMSPIL_PAGE_SIZE)
+@paginate(AuditedPages, page_size=settings.SAMSPIL_PAGE_SIZE, audit=call_selectors.audit_call_list)
 def list_calls(request: HttpRequest) -> Any:
     """Calls you may see: your municipality's, those you registered in the last 24 hours, and
-    those whose follow-up is yours."""
+    those whose follow-up is yours. Each page read is audited (the ids shown)."""
     return selectors.calls_for(request_user(request))
 
 
@@ -223,9 +247,14 @@ def update_call(request: HttpRequest, call_id: uuid.UUID, payload: CallPatch) ->
 
 
 @router.get("/follow-ups", response=list[FollowUpOut])
-@paginate(PageNumberPagination, page_size=settings.SAMSPIL_PAGE_SIZE)
+@paginate(
+    AuditedPages,
+    page_size=settings.SAMSPIL_PAGE_SIZE,
+    audit=follow_up_selectors.audit_follow_up_list,
+)
 def list_follow_ups(request: HttpRequest) -> Any:
-    """Your follow-ups (and, for consultants and leaders, their municipality's)."""
+    """Your follow-ups (and, for consultants and leaders, their municipality's). Each page
+    read is audited (the ids shown)."""
     return selectors.follow_ups_for(request_user(request))
 
 

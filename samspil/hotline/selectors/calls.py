@@ -5,7 +5,8 @@ search, the call view, the open stubs, and one call.
 municipalities by name and address, the children's first names, the fixed consultant and the
 family's recent calls (date, topic, urgency) — never the case. Every search writes
 "hotline.family.search" (the hotline, the number of results and the query's length, never the
-query: it may be a name) and every opened family "hotline.family.read", here.
+query: it may be a name), every opened family "hotline.family.read" and every list of calls
+read "hotline.call.list" (the calls' and families' ids only), here.
 
 **The search** is tolerant of typos and of Danish letters. Both the query and the candidates are
 folded (`fold`: lower case, æ→ae, ø→oe, å→aa, accents stripped, punctuation to spaces) and split
@@ -28,7 +29,9 @@ import datetime as dt
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -349,9 +352,17 @@ def open_calls(user: UserLike, hotline: Hotline) -> QuerySet[Call]:
     unlinked = Call.objects.filter(hotline=hotline, family__isnull=True)
     return (
         (stubs | unlinked)
-        .select_related("topic", "registered_by")
+        .select_related("hotline", "topic", "registered_by")
         .order_by("-received_at", "id")[:OPEN_CALLS_LIMIT]
     )
+
+
+def open_call_list(user: UserLike, hotline: Hotline) -> list[Call]:
+    """`open_calls` read for the page. Side effect: "hotline.call.list" (ids only) when it
+    lists any."""
+    calls = list(open_calls(user, hotline))
+    audit_call_list(user, calls, hotline=hotline)
+    return calls
 
 
 def get_call_for(user: UserLike, call_uuid: uuid.UUID | str, *, audit: bool = True) -> Call:
@@ -378,6 +389,34 @@ def audit_call_read(user: UserLike, call: Call) -> None:
         obj=call.family or call,
         municipality_id=call.family.municipality_id if call.family else None,
         data={"call": str(call.uuid)},
+    )
+
+
+def audit_call_list(
+    user: UserLike, calls: Sequence[Call], *, hotline: Hotline | None = None
+) -> None:
+    """One entry for a list of calls read (a page of the API's list, the open calls): the
+    calls' and their families' ids, nothing else (a list shows callers' and families' names
+    and numbers: never copied here). Under the one municipality the rows belong to (the
+    family's, else the hotline's), or none when they span several. Nothing for an empty
+    list."""
+    if not calls:
+        return
+    municipalities = {
+        call.family.municipality_id if call.family else call.hotline.municipality_id
+        for call in calls
+    }
+    data: dict[str, Any] = {
+        "calls": sorted(str(call.uuid) for call in calls),
+        "families": sorted({str(call.family.uuid) for call in calls if call.family}),
+    }
+    if hotline is not None:
+        data["hotline"] = str(hotline.uuid)
+    log_action(
+        "hotline.call.list",
+        actor=user,
+        municipality_id=municipalities.pop() if len(municipalities) == 1 else None,
+        data=data,
     )
 
 

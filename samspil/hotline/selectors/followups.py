@@ -1,14 +1,19 @@
 """Reads of hotline follow-ups: the list a user may see, one follow-up with the call and the
 family's basic details, and the start page's panel (the consultant's open follow-ups, the
 leader's escalations). Every read starts from `rules.follow_up_filter`; opening a follow-up
-writes "hotline.follow_up.read" here."""
+writes "hotline.follow_up.read" and reading a page of the list "hotline.follow_up.list" (ids
+only) here. The start page's panel (the follow-ups assigned or escalated to the user) is not
+audited: it is the user's own work."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -47,6 +52,36 @@ def follow_ups_for(user: UserLike, filters: FollowUpFilters | None = None) -> Qu
     return qs.select_related(
         "call__topic", "call__hotline", "call__registered_by", "family", "assignee", "escalated_to"
     ).order_by("due_date", "call__received_at", "id")
+
+
+def follow_up_page(
+    user: UserLike, filters: FollowUpFilters, number: str | int | None
+) -> Page[FollowUp]:
+    """Page `number` of `follow_ups_for(user, filters)` (the rows read once). Side effect:
+    "hotline.follow_up.list" with the ids of the follow-ups and families shown."""
+    page = Paginator(follow_ups_for(user, filters), settings.SAMSPIL_PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    audit_follow_up_list(user, page.object_list)
+    return page
+
+
+def audit_follow_up_list(user: UserLike, follow_ups: Sequence[FollowUp]) -> None:
+    """One entry for a list of follow-ups read (a page of the list, UI or API): the
+    follow-ups' and their families' ids, nothing else (no names, no outcomes). Under the one
+    municipality the families belong to, or none when they span several. Nothing for an
+    empty list."""
+    if not follow_ups:
+        return
+    municipalities = {follow_up.family.municipality_id for follow_up in follow_ups}
+    log_action(
+        "hotline.follow_up.list",
+        actor=user,
+        municipality_id=municipalities.pop() if len(municipalities) == 1 else None,
+        data={
+            "follow_ups": sorted(str(follow_up.uuid) for follow_up in follow_ups),
+            "families": sorted({str(follow_up.family.uuid) for follow_up in follow_ups}),
+        },
+    )
 
 
 def get_follow_up_for(

@@ -1,6 +1,7 @@
 """Reads of single hotline records for the API and the services: hotlines, calls and
 follow-ups under the policy in `hotline/rules.py`, and the family a call is about. Detail reads
-of a family's calls are audited here."""
+of a family's calls are audited here; the API's list pages with the UI's
+`calls.audit_call_list` and `followups.audit_follow_up_list` (one entry for UI and API)."""
 
 from __future__ import annotations
 
@@ -32,20 +33,6 @@ def get_hotline_for(user: UserLike, hotline_uuid: uuid.UUID | str) -> Hotline:
     return hotline
 
 
-def hotline_for_call(user: UserLike, family: FosterFamily) -> Hotline | None:
-    """The hotline a call about `family` most likely came in on, when the caller did not say:
-    one serving the family's municipality that the user answers now, else the only one serving
-    it that the user may register calls for."""
-    candidates = [
-        h for h in hotlines_for(user) if family.municipality_id in rules.hotline_municipalities(h)
-    ]
-    answering = [h for h in candidates if rules.is_answering(user, h)]
-    if len(answering) == 1:
-        return answering[0]
-    allowed = [h for h in candidates if rules.can_register_calls(user, h)]
-    return allowed[0] if len(allowed) == 1 else None
-
-
 def call_family(user: UserLike, hotline: Hotline, family_uuid: uuid.UUID | str) -> FosterFamily:
     """A family the user may register a call about on `hotline` (Http404 otherwise). Not
     audited here: registering the call is."""
@@ -59,20 +46,50 @@ def call_family(user: UserLike, hotline: Hotline, family_uuid: uuid.UUID | str) 
     return family
 
 
-def any_call_family(user: UserLike, family_uuid: uuid.UUID | str) -> FosterFamily:
-    """A family the user may register a call about on some hotline (Http404 otherwise)."""
-    for hotline in hotlines_for(user):
-        try:
-            return call_family(user, hotline, family_uuid)
-        except Http404:
-            continue
-    raise Http404
+def family_and_hotline_for_call(
+    user: UserLike, family_uuid: uuid.UUID | str
+) -> tuple[FosterFamily, Hotline | None]:
+    """For a call registered without naming the hotline: the family, if the user may register
+    a call about it on one of their hotlines (Http404 otherwise, as for an unknown id), and
+    the hotline the call most likely came in on: the one serving the family's municipality
+    that the user answers now, else the only one serving it that the user may register calls
+    on (None when it is not one). Not audited here: registering the call is.
+
+    The same queries however many hotlines the user has: the hotlines, the ones answered now
+    and the family, once each (and a collaboration's municipalities once per its hotline)."""
+    answering = rules.answering_hotline_ids(user)
+    allowed = [
+        hotline
+        for hotline in hotlines_for(user)
+        if rules.can_register_calls(user, hotline, answering=answering)
+    ]
+    served: set[int] = set()
+    for hotline in allowed:
+        served |= rules.hotline_municipalities(hotline)
+    family = FosterFamily.objects.filter(municipality_id__in=served, uuid=family_uuid).first()
+    if family is None:
+        raise Http404
+    serving = [h for h in allowed if family.municipality_id in rules.hotline_municipalities(h)]
+    answered = [h for h in serving if h.pk in answering]
+    if len(answered) == 1:
+        return family, answered[0]
+    return family, serving[0] if len(serving) == 1 else None
 
 
 def calls_for(user: UserLike) -> QuerySet[Call]:
+    """The calls `user` may see, with everything `CallOut` shows in the same query: the
+    follow-up (a reverse one-to-one: absent for a stub) with its assignee and whom it was
+    escalated to. Not audited here: the API audits the page it answers (`audit_call_list`)."""
     return (
         Call.objects.filter(rules.call_filter(user))
-        .select_related("hotline", "family", "topic", "registered_by", "follow_up__assignee")
+        .select_related(
+            "hotline",
+            "family",
+            "topic",
+            "registered_by",
+            "follow_up__assignee",
+            "follow_up__escalated_to",
+        )
         .distinct()
         .order_by("-received_at", "id")
     )
@@ -94,6 +111,8 @@ def get_call_for(user: UserLike, call_uuid: uuid.UUID | str) -> Call:
 
 
 def follow_ups_for(user: UserLike) -> QuerySet[FollowUp]:
+    """The follow-ups `user` may see, with what `FollowUpOut` shows. Not audited here: the API
+    audits the page it answers (`audit_follow_up_list`)."""
     return (
         FollowUp.objects.filter(rules.follow_up_filter(user))
         .select_related("call__hotline", "call__topic", "family", "assignee", "escalated_to")

@@ -147,7 +147,7 @@ def call_open_list(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     return render(
         request,
         "hotline/call_open_list.html",
-        {"hotline": hotline, "calls": list(selectors.open_calls(request.user, hotline))},
+        {"hotline": hotline, "calls": selectors.open_call_list(request.user, hotline)},
     )
 
 

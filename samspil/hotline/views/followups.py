@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -35,8 +33,7 @@ def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         filters = selectors.FollowUpFilters(
             status="" if status == "all" else status, mine=form.cleaned_data["mine"]
         )
-    page = Paginator(selectors.follow_ups_for(request.user, filters), settings.SAMSPIL_PAGE_SIZE)
-    current = page.get_page(request.GET.get("page"))
+    current = selectors.follow_up_page(request.user, filters, request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samspil.accounts.scopes import scope_for
-from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
-from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.core.views_helpers import run_form_action
 from samspil.hotline import rules
 from samspil.hotline.forms import hotlines as forms
 from samspil.hotline.models import ClosureDay, Hotline, RotaMember, StaffingRule, Unavailability
@@ -67,18 +66,14 @@ def hotline_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not rules.can_create_hotline(request.user):
         raise PermissionDenied
     form = _hotline_form(request, None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hotline = services.create_hotline(actor=request.user, values=form.values())
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("The hotline was created. Now add the rota members and staffing.")
-            )
-            return redirect("hotline:hotline_detail", hotline.uuid)
+    created = run_form_action(
+        form, lambda data: services.create_hotline(actor=request.user, values=form.values())
+    )
+    if created is not None:
+        messages.success(
+            request, _("The hotline was created. Now add the rota members and staffing.")
+        )
+        return redirect("hotline:hotline_detail", created.value.uuid)
     return render(request, "hotline/hotline_form.html", {"form": form, "hotline": None})
 
 
@@ -92,23 +87,20 @@ def _to_manage(request: AuthenticatedHttpRequest, uuid: str) -> Hotline:
 def hotline_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     hotline = _to_manage(request, uuid)
     form = _hotline_form(request, hotline)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_hotline(
-                actor=request.user,
-                hotline=hotline,
-                values=form.values(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Saved. Generate the rota again for changed hours to take effect.")
-            )
-            return redirect("hotline:hotline_detail", hotline.uuid)
+    saved = run_form_action(
+        form,
+        lambda data: services.update_hotline(
+            actor=request.user,
+            hotline=hotline,
+            values=form.values(),
+            expected_version=data["version"],
+        ),
+    )
+    if saved is not None:
+        messages.success(
+            request, _("Saved. Generate the rota again for changed hours to take effect.")
+        )
+        return redirect("hotline:hotline_detail", hotline.uuid)
     return render(request, "hotline/hotline_form.html", {"form": form, "hotline": hotline})
 
 
@@ -187,22 +179,15 @@ def _submit(
     hotline: Hotline,
     form: Any,
     name: str,
-    action: Callable[[], object],
+    action: Callable[[dict[str, Any]], object],
     done: str,
     anchor: str,
 ) -> HttpResponse:
-    """Validate `form`, run `action` (a service call), and redirect with `done`; on an error
+    """`run_form_action(form, action)`, then redirect with `done`; when nothing was done,
     render the page again with the bound form as `name`."""
-    if form.is_valid():
-        try:
-            action()
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return _to_detail(hotline, anchor)
+    if run_form_action(form, action) is not None:
+        messages.success(request, done)
+        return _to_detail(hotline, anchor)
     hotline.refresh_from_db()
     context = _detail_context(request, hotline, **{name: form})
     return render(request, "hotline/hotline_detail.html", context)
@@ -214,25 +199,21 @@ def staffing_rule_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpRe
     form = forms.StaffingRuleForm(
         request.POST, institutions=selectors.institution_candidates(hotline)
     )
-
-    def action() -> object:
-        return services.add_staffing_rule(
-            actor=request.user,
-            hotline=hotline,
-            weekdays="".join(form.cleaned_data["weekdays"]),
-            starts=form.cleaned_data["starts"],
-            ends=form.cleaned_data["ends"],
-            staffed_by=form.cleaned_data["staffed_by"],
-            institution=form.cleaned_data["institution"],
-            expected_version=form.cleaned_data["version"],
-        )
-
     return _submit(
         request,
         hotline,
         form,
         "staffing_form",
-        action,
+        lambda data: services.add_staffing_rule(
+            actor=request.user,
+            hotline=hotline,
+            weekdays="".join(data["weekdays"]),
+            starts=data["starts"],
+            ends=data["ends"],
+            staffed_by=data["staffed_by"],
+            institution=data["institution"],
+            expected_version=data["version"],
+        ),
         _("The staffing rule was added. Generate the rota again for it to take effect."),
         "staffing",
     )
@@ -255,8 +236,8 @@ def staffing_rule_delete(request: AuthenticatedHttpRequest, uuid: str, pk: int) 
         hotline,
         form,
         "action_form",
-        lambda: services.remove_staffing_rule(
-            actor=request.user, rule=rule, expected_version=form.cleaned_data["version"]
+        lambda data: services.remove_staffing_rule(
+            actor=request.user, rule=rule, expected_version=data["version"]
         ),
         _("The staffing rule was removed."),
         "staffing",
@@ -272,12 +253,12 @@ def member_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         hotline,
         form,
         "member_form",
-        lambda: services.add_rota_member(
+        lambda data: services.add_rota_member(
             actor=request.user,
             hotline=hotline,
-            user=form.cleaned_data["user"],
-            max_shifts=form.cleaned_data["max_shifts"],
-            expected_version=form.cleaned_data["version"],
+            user=data["user"],
+            max_shifts=data["max_shifts"],
+            expected_version=data["version"],
         ),
         _("The person was put on the rota."),
         "members",
@@ -294,12 +275,12 @@ def member_update(request: AuthenticatedHttpRequest, uuid: str, pk: int) -> Http
         hotline,
         form,
         "action_form",
-        lambda: services.update_rota_member(
+        lambda data: services.update_rota_member(
             actor=request.user,
             member=member,
-            max_shifts=form.cleaned_data["max_shifts"],
-            active=form.cleaned_data["active"],
-            expected_version=form.cleaned_data["version"],
+            max_shifts=data["max_shifts"],
+            active=data["active"],
+            expected_version=data["version"],
         ),
         _("Saved."),
         "members",
@@ -316,8 +297,8 @@ def member_remove(request: AuthenticatedHttpRequest, uuid: str, pk: int) -> Http
         hotline,
         form,
         "action_form",
-        lambda: services.remove_rota_member(
-            actor=request.user, member=member, expected_version=form.cleaned_data["version"]
+        lambda data: services.remove_rota_member(
+            actor=request.user, member=member, expected_version=data["version"]
         ),
         _("The person was taken off the rota; their coming shifts are now gaps."),
         "members",
@@ -335,13 +316,13 @@ def unavailability_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpR
         hotline,
         form,
         "unavailability_form",
-        lambda: services.add_unavailability(
+        lambda data: services.add_unavailability(
             actor=request.user,
             hotline=hotline,
-            user=form.cleaned_data["user"],
-            starts_at=form.cleaned_data["starts_at"],
-            ends_at=form.cleaned_data["ends_at"],
-            reason=form.cleaned_data["reason"],
+            user=data["user"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
         ),
         _("The unavailability was recorded."),
         "unavailability",
@@ -376,13 +357,13 @@ def closure_day_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResp
         hotline,
         form,
         "closure_form",
-        lambda: services.add_closure_day(
+        lambda data: services.add_closure_day(
             actor=request.user,
             hotline=hotline,
-            municipality=form.cleaned_data["municipality"],
-            day=form.cleaned_data["date"],
-            every_year=form.cleaned_data["every_year"],
-            reason=form.cleaned_data["reason"],
+            municipality=data["municipality"],
+            day=data["date"],
+            every_year=data["every_year"],
+            reason=data["reason"],
         ),
         _("The closure day was recorded."),
         "closure-days",

@@ -10,6 +10,7 @@ the user types and without JavaScript through the form's own search button or a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samspil.accounts.scopes import scope_for
-from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
-from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.core.views_helpers import run_form_action
 from samspil.networks import rules
 from samspil.networks.forms import groups as forms
 from samspil.networks.models import NetworkGroup
@@ -35,7 +35,6 @@ from samspil.networks.selectors import meetings as meeting_selectors
 from samspil.networks.services import groups as services
 from samspil.networks.services import topics as topic_services
 
-SERVICE_ERRORS = (ValidationError, ConcurrentEditError)
 # What the create page keeps when it is shown again for a search (the families are kept apart).
 CREATE_FIELDS = (
     "name",
@@ -116,26 +115,22 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         families=choices.addable_families(request.user),
         facilitators=choices.facilitators_for(municipality_ids),
     )
-    if creating and form.is_valid():
-        values = form.cleaned_data
-        try:
-            group = services.create_group(
-                actor=request.user,
-                name=values["name"],
-                municipality=values["municipality"],
-                families=list(values["families"]),
-                facilitator=values["facilitator"],
-                meeting_slot=values["meeting_slot"],
-                started_on=values["started_on"],
-                cadence_days=values["cadence_days"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The network group was created."))
-            return redirect("networks:group_detail", group.uuid)
+    created = run_form_action(
+        form,
+        lambda values: services.create_group(
+            actor=request.user,
+            name=values["name"],
+            municipality=values["municipality"],
+            families=list(values["families"]),
+            facilitator=values["facilitator"],
+            meeting_slot=values["meeting_slot"],
+            started_on=values["started_on"],
+            cadence_days=values["cadence_days"],
+        ),
+    )
+    if created is not None:
+        messages.success(request, _("The network group was created."))
+        return redirect("networks:group_detail", created.value.uuid)
     return render(
         request,
         "networks/group_form.html",
@@ -217,25 +212,35 @@ def _done(request: AuthenticatedHttpRequest, group: NetworkGroup, message: str) 
     return redirect("networks:group_detail", group.uuid)
 
 
+def _submit(
+    request: AuthenticatedHttpRequest,
+    group: NetworkGroup,
+    form: Any,
+    name: str,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """`run_form_action(form, action)`, then back to the group page with `done`; when nothing
+    was done, the page again with the bound form as `name`."""
+    if run_form_action(form, action) is not None:
+        return _done(request, group, done)
+    return _rerender(request, group, **{name: form})
+
+
 @require_POST
 def group_settings(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     group = _group_to_manage(request, uuid)
     form = forms.GroupSettingsForm(request.POST, instance=group)
-    if form.is_valid():
-        try:
-            services.update_group(
-                actor=request.user,
-                group=group,
-                values=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The group's settings were saved."))
-    return _rerender(request, group, settings_form=form)
+    return _submit(
+        request,
+        group,
+        form,
+        "settings_form",
+        lambda data: services.update_group(
+            actor=request.user, group=group, values=data, expected_version=data["version"]
+        ),
+        _("The group's settings were saved."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -257,46 +262,39 @@ def group_add_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
     form = forms.AddMemberForm(
         request.POST, group=group, families=choices.addable_families(request.user)
     )
-    if form.is_valid():
-        try:
-            services.add_member(
-                actor=request.user,
-                group=group,
-                family=form.cleaned_data["family"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The family was added to the group."))
-    return _rerender(request, group, add_member_form=form)
+    return _submit(
+        request,
+        group,
+        form,
+        "add_member_form",
+        lambda data: services.add_member(
+            actor=request.user,
+            group=group,
+            family=data["family"],
+            expected_version=data["version"],
+        ),
+        _("The family was added to the group."),
+    )
 
 
 @require_POST
 def group_remove_member(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     group = _group_to_manage(request, uuid)
     form = forms.RemoveMemberForm(request.POST, group=group)
-    if form.is_valid():
-        family = selectors.active_members(group).filter(uuid=form.cleaned_data["family"]).first()
+
+    def remove(data: dict[str, Any]) -> object:
+        family = selectors.active_members(group).filter(uuid=data["family"]).first()
         if family is None:
             raise Http404
-        try:
-            services.remove_member(
-                actor=request.user,
-                group=group,
-                family=family,
-                expected_version=form.cleaned_data["version"],
-                left_on=form.cleaned_data["left_on"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The family left the group."))
-    return _rerender(request, group, remove_error=form)
+        return services.remove_member(
+            actor=request.user,
+            group=group,
+            family=family,
+            expected_version=data["version"],
+            left_on=data["left_on"],
+        )
+
+    return _submit(request, group, form, "remove_error", remove, _("The family left the group."))
 
 
 @require_POST
@@ -305,60 +303,54 @@ def group_contact_family(request: AuthenticatedHttpRequest, uuid: str) -> HttpRe
     form = forms.ContactFamilyForm(
         request.POST, group=group, families=list(selectors.active_members(group))
     )
-    if form.is_valid():
-        try:
-            services.set_contact_family(
-                actor=request.user,
-                group=group,
-                family=form.cleaned_data["family"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The contact family was saved."))
-    return _rerender(request, group, contact_form=form)
+    return _submit(
+        request,
+        group,
+        form,
+        "contact_form",
+        lambda data: services.set_contact_family(
+            actor=request.user,
+            group=group,
+            family=data["family"],
+            expected_version=data["version"],
+        ),
+        _("The contact family was saved."),
+    )
 
 
 @require_POST
 def group_self_running(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     group = _group_to_manage(request, uuid)
     form = forms.SelfRunningForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            services.start_self_running(
-                actor=request.user, group=group, expected_version=form.cleaned_data["version"]
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The group now runs itself."))
-    return _rerender(request, group, self_running_form=form)
+    return _submit(
+        request,
+        group,
+        form,
+        "self_running_form",
+        lambda data: services.start_self_running(
+            actor=request.user, group=group, expected_version=data["version"]
+        ),
+        _("The group now runs itself."),
+    )
 
 
 @require_POST
 def group_end(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     group = _group_to_manage(request, uuid)
     form = forms.EndGroupForm(request.POST, group=group)
-    if form.is_valid():
-        try:
-            services.end_group(
-                actor=request.user,
-                group=group,
-                expected_version=form.cleaned_data["version"],
-                ended_on=form.cleaned_data["ended_on"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The group has ended."))
-    return _rerender(request, group, end_form=form)
+    return _submit(
+        request,
+        group,
+        form,
+        "end_form",
+        lambda data: services.end_group(
+            actor=request.user,
+            group=group,
+            expected_version=data["version"],
+            ended_on=data["ended_on"],
+        ),
+        _("The group has ended."),
+    )
 
 
 @require_POST
@@ -399,31 +391,21 @@ def topic_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     form = forms.TopicForm(
         request.POST, meetings=list(meeting_selectors.open_meetings(group)) if manage else None
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if manage:
-                topic_services.add_topic(
-                    actor=request.user,
-                    group=group,
-                    title=data["title"],
-                    description=data["description"],
-                    meeting=data.get("meeting"),
-                )
-            else:
-                topic_services.suggest_topic(
-                    actor=request.user,
-                    group=group,
-                    title=data["title"],
-                    description=data["description"],
-                )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return _done(request, group, _("The topic was added."))
-    return _rerender(request, group, topic_form=form)
+
+    def add(data: dict[str, Any]) -> object:
+        if manage:
+            return topic_services.add_topic(
+                actor=request.user,
+                group=group,
+                title=data["title"],
+                description=data["description"],
+                meeting=data.get("meeting"),
+            )
+        return topic_services.suggest_topic(
+            actor=request.user, group=group, title=data["title"], description=data["description"]
+        )
+
+    return _submit(request, group, form, "topic_form", add, _("The topic was added."))
 
 
 def _topic_action(request: AuthenticatedHttpRequest, uuid: str, action: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +19,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
-from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.core.views_helpers import run_form_action
 from samspil.families.models import FosterFamily
 from samspil.networks import rules
 from samspil.networks.enums import PoolStatus, ProposalStatus
@@ -64,25 +63,23 @@ def pool_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=owners.institutions,
         collaborations=owners.collaborations,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(data: dict[str, Any]) -> Pool:
         municipality, institution = form.owner_records()
-        try:
-            pool = services.create_pool(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                municipality=municipality,
-                institution=institution,
-                collaboration=form.cleaned_data["collaboration"],
-                min_size=form.cleaned_data["min_size"],
-                max_size=form.cleaned_data["max_size"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The pool was created. Now add the families."))
-            return redirect("networks:pool_add_families", pool.uuid)
+        return services.create_pool(
+            actor=request.user,
+            name=data["name"],
+            municipality=municipality,
+            institution=institution,
+            collaboration=data["collaboration"],
+            min_size=data["min_size"],
+            max_size=data["max_size"],
+        )
+
+    created = run_form_action(form, create)
+    if created is not None:
+        messages.success(request, _("The pool was created. Now add the families."))
+        return redirect("networks:pool_add_families", created.value.uuid)
     return render(request, "networks/pool_form.html", {"form": form})
 
 
@@ -214,24 +211,21 @@ def pool_add_families(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespo
         families=selectors.available_families(request.user, pool),
         version=pool.version,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = services.add_families(
-                actor=request.user,
-                pool=pool,
-                families=list(form.cleaned_data["families"]),
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(count)d families were added to the pool.") % {"count": len(added)},
-            )
-            return _to_detail(pool, "families")
+    added = run_form_action(
+        form,
+        lambda data: services.add_families(
+            actor=request.user,
+            pool=pool,
+            families=list(data["families"]),
+            expected_version=data["version"],
+        ),
+    )
+    if added is not None:
+        messages.success(
+            request,
+            _("%(count)d families were added to the pool.") % {"count": len(added.value)},
+        )
+        return _to_detail(pool, "families")
     return render(
         request,
         "networks/pool_add_families.html",
@@ -262,16 +256,12 @@ def _family_action(
     pool = _pool_to_change(request, uuid)
     family = selectors.pool_family(pool, family_uuid)
     form = forms.VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            action(request, pool, family, form.cleaned_data["version"])
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, success % {"family": family.name})
-            return _to_detail(pool, anchor)
+    if (
+        run_form_action(form, lambda data: action(request, pool, family, data["version"]))
+        is not None
+    ):
+        messages.success(request, success % {"family": family.name})
+        return _to_detail(pool, anchor)
     pool.refresh_from_db()
     return _render_detail(request, pool, action_form=form)
 
@@ -352,26 +342,23 @@ def pool_move(request: AuthenticatedHttpRequest, uuid: str, family: str) -> Http
     moved = selectors.pool_family(pool, family)
     groups = len(pool.proposal.get("groups", []))
     form = _move_form(pool, moved, groups, None, request.POST)
-    if form.is_valid():
-        try:
-            services.move_family(
-                actor=request.user,
-                pool=pool,
-                family=moved,
-                group=form.cleaned_data["group"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(family)s was moved to group %(group)d and pinned there.")
-                % {"family": moved.name, "group": form.cleaned_data["group"]},
-            )
-            return _to_detail(pool, "proposal")
+    done = run_form_action(
+        form,
+        lambda data: services.move_family(
+            actor=request.user,
+            pool=pool,
+            family=moved,
+            group=data["group"],
+            expected_version=data["version"],
+        ),
+    )
+    if done is not None:
+        messages.success(
+            request,
+            _("%(family)s was moved to group %(group)d and pinned there.")
+            % {"family": moved.name, "group": form.cleaned_data["group"]},
+        )
+        return _to_detail(pool, "proposal")
     pool.refresh_from_db()
     return _render_detail(request, pool, move=(str(moved.uuid), form))
 
@@ -383,21 +370,18 @@ def pool_move(request: AuthenticatedHttpRequest, uuid: str, family: str) -> Http
 def separation_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     pool = _pool_to_change(request, uuid)
     form = forms.SeparationForm(request.POST, families=_pool_families(request, pool))
-    if form.is_valid():
-        try:
-            services.record_separation(
-                actor=request.user,
-                family_a=form.cleaned_data["family_a"],
-                family_b=form.cleaned_data["family_b"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The two families will not be put in one group."))
-            return _to_detail(pool, "separations")
+    recorded = run_form_action(
+        form,
+        lambda data: services.record_separation(
+            actor=request.user,
+            family_a=data["family_a"],
+            family_b=data["family_b"],
+            reason=data["reason"],
+        ),
+    )
+    if recorded is not None:
+        messages.success(request, _("The two families will not be put in one group."))
+        return _to_detail(pool, "separations")
     return _render_detail(request, pool, separation_form=form)
 
 
@@ -422,17 +406,14 @@ def separation_delete(
 def pool_propose(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     pool = _pool_to_change(request, uuid)
     form = forms.VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            proposal_services.request_proposal(
-                actor=request.user, pool=pool, expected_version=form.cleaned_data["version"]
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            return _to_detail(pool, "proposal")
+    requested = run_form_action(
+        form,
+        lambda data: proposal_services.request_proposal(
+            actor=request.user, pool=pool, expected_version=data["version"]
+        ),
+    )
+    if requested is not None:
+        return _to_detail(pool, "proposal")
     pool.refresh_from_db()
     return _render_detail(request, pool, action_form=form)
 
@@ -447,25 +428,22 @@ def pool_accept(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         names=[services.default_group_name(pool, n) for n in range(1, groups + 1)],
         actor=request.user,
     )
-    if form.is_valid():
-        try:
-            created = services.accept_proposal(
-                actor=request.user,
-                pool=pool,
-                facilitator=form.cleaned_data["facilitator"],
-                names=form.group_names(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except (ValidationError, ConcurrentEditError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(count)d network groups were created.") % {"count": len(created)},
-            )
-            return _to_detail(pool)
+    created = run_form_action(
+        form,
+        lambda data: services.accept_proposal(
+            actor=request.user,
+            pool=pool,
+            facilitator=data["facilitator"],
+            names=form.group_names(),
+            expected_version=data["version"],
+        ),
+    )
+    if created is not None:
+        messages.success(
+            request,
+            _("%(count)d network groups were created.") % {"count": len(created.value)},
+        )
+        return _to_detail(pool)
     pool.refresh_from_db()
     return _render_detail(request, pool, accept_form=form)
 
