@@ -89,6 +89,7 @@ from samspil.audit.services import log_action  # noqa: E402
 from samspil.competence.models import Offering  # noqa: E402
 from samspil.core.demo.national import national_exists, national_username  # noqa: E402
 from samspil.core.demo.national_hotline import NATIONAL_SUFFIX  # noqa: E402
+from samspil.development.models import DevelopmentPlan  # noqa: E402
 from samspil.families.models import (  # noqa: E402
     Child,
     ConsultantAssignment,
@@ -97,7 +98,9 @@ from samspil.families.models import (  # noqa: E402
     Placement,
 )
 from samspil.hotline.models import Call, Hotline, Shift  # noqa: E402
+from samspil.measures.models import Response  # noqa: E402
 from samspil.networks.models import Meeting, Mentorship, NetworkGroup  # noqa: E402
+from samspil.transitions.models import Transition  # noqa: E402
 
 # The test Client's host name, as the test runner would allow it.
 if "testserver" not in settings.ALLOWED_HOSTS:
@@ -127,7 +130,9 @@ class Page:
     def needs(self) -> set[str]:
         """The records (Clients.ids keys) the path and body need."""
         text = self.path + self.body
-        wanted = {name for name in ("family", "new_family", "group") if f"{{{name}}}" in text}
+        wanted = {
+            name for name in ("family", "new_family", "group", "child") if f"{{{name}}}" in text
+        }
         return wanted | ({self.arg} if self.arg else set())
 
 
@@ -171,6 +176,10 @@ PAGES = [
         body='{{"family": "{family}", "received_at": "{now}"}}',
         expected=201,
     ),
+    Page("Development plans", "", "consultant", url_name="development:plan_list"),
+    Page("Transitions", "", "consultant", url_name="transitions:list"),
+    Page("Child trends", "", "consultant", url_name="measures:child_trends", arg="child"),
+    Page("API: child trends", "/api/v1/children/{child}/trends", "api"),
 ]
 YARDSTICK = PAGES[0]
 HOTLINE_CALLS = "/api/v1/hotline-calls"
@@ -285,6 +294,7 @@ def prepare_database(scale: float) -> float | None:
         and generated is not None
         and "network_groups" in generated.data  # generated with the networks data
         and "hotline_calls" in generated.data  # and with the hotline data
+        and "responses" in generated.data  # and with the measures data
     )
     if complete:
         log("National data set present.")
@@ -370,6 +380,14 @@ def clients_for(code: str) -> Clients:
     )
     if hotline is not None:
         ids["hotline"] = str(hotline.uuid)
+    child = (
+        Child.objects.filter(responses__family__municipality__code=code)
+        .annotate(response_count=Count("responses"))
+        .order_by("-response_count", "id")
+        .first()
+    )
+    if child is not None:
+        ids["child"] = str(child.uuid)
     return Clients(
         code=code,
         by_who={
@@ -609,6 +627,9 @@ def row_counts() -> dict[str, int]:
         "mentorships": Mentorship.objects.count(),
         "hotline shifts": Shift.objects.count(),
         "hotline calls": Call.objects.count(),
+        "measure responses": Response.objects.count(),
+        "development plans": DevelopmentPlan.objects.count(),
+        "transitions": Transition.objects.count(),
     }
 
 
@@ -823,6 +844,14 @@ def main() -> None:
     parser.add_argument(
         "--skip-rota", action="store_true", help="leave out bench/rota.py's quarter rota"
     )
+    parser.add_argument(
+        "--skip-measures", action="store_true", help="leave out bench/measures.py's scoring"
+    )
+    parser.add_argument(
+        "--full-measures",
+        action="store_true",
+        help="score all 100,000 answer sets through the API too (about 20 minutes)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -859,6 +888,10 @@ def main() -> None:
     if not args.skip_composition:
         rows = composition.run(time_factor=args.composition_time_factor, log=log)
         section = composition.render(rows, nproc())
+    if not args.skip_measures:
+        from bench import measures as measures_bench
+
+        section += measures_bench.run_measures_bench(quick=not args.full_measures, log=log)
     info = RunInfo(
         counts=counts,
         generated_s=generated_s,

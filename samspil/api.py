@@ -79,17 +79,21 @@ def conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
 
 def _register_routers() -> None:
     from samspil.competence.api import router as competence_router
+    from samspil.development.api import router as development_router
     from samspil.families.api import router as families_router
     from samspil.hotline.api import router as hotline_router
     from samspil.measures.api import router as measures_router
     from samspil.networks.api import router as networks_router
     from samspil.organisations.api import router as organisations_router
+    from samspil.transitions.api import router as transitions_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", families_router)
     api.add_router("/", competence_router)
     api.add_router("/", networks_router)
     api.add_router("/", hotline_router)
+    api.add_router("/", development_router)
+    api.add_router("/", transitions_router)
     api.add_router("/", measures_router)
 
 

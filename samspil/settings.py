@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "samspil.competence",
     "samspil.networks",
     "samspil.hotline",
+    "samspil.development",
+    "samspil.transitions",
     "samspil.measures",
     "django_tasks",
     "django_tasks_db",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("samspil.competence.urls")),
     path("", include("samspil.networks.urls")),
     path("", include("samspil.hotline.urls")),
+    path("", include("samspil.development.urls")),
+    path("", include("samspil.transitions.urls")),
     path("", include("samspil.measures.urls")),
     path("", include("samspil.organisations.urls")),
     path("", include("samspil.audit.urls")),

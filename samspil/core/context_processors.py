@@ -60,6 +60,17 @@ def samspil(request: HttpRequest) -> dict[str, Any]:
             ),
             "mentors": bool(scope.municipalities(Role.CONSULTANT, Role.LEADER))
             or scope.is_foster_parent,
+            "development_plans": bool(scope.municipalities(Role.CONSULTANT, Role.LEADER)),
+            "transitions": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER, Role.CASE_WORKER)
+                or scope.institutions(Role.SPECIALIST, Role.COORDINATOR)
+                or scope.is_foster_parent
+            ),
+            "measurements": bool(
+                scope.municipalities(Role.CONSULTANT, Role.LEADER)
+                or scope.has_role(Role.CASE_WORKER)
+            ),
+            "instruments": scope.is_staff_member,
             "own_family": scope.is_foster_parent,
         },
     }

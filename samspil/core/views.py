@@ -10,6 +10,7 @@ from samspil.accounts.enums import Role
 from samspil.accounts.scopes import scope_for
 from samspil.competence.selectors.enrolment import upcoming_for_consultant
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.development.selectors import reviews_due_for
 from samspil.families import selectors as family_selectors
 from samspil.hotline.selectors.followups import start_page_panel
 
@@ -42,6 +43,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             upcoming_for_consultant(request.user) if scope.has_role(Role.CONSULTANT) else []
         ),
         "hotline_panel": start_page_panel(request.user),
+        "development_reviews": (
+            reviews_due_for(request.user) if scope.has_role(Role.CONSULTANT) else []
+        ),
         "is_leader": scope.has_role(Role.LEADER),
         "is_specialist": bool(scope.institutions(Role.SPECIALIST, Role.COORDINATOR)),
         "is_overview_only": bool(scope.global_roles)

@@ -26,4 +26,5 @@ class EngagementKind(models.TextChoices):
     SUPERVISION = "supervision", _("Supervision course")
     REFERRAL = "referral", _("Consultative course")
     NETWORK_GROUP = "network_group", _("Facilitating a network group")
+    TRANSITION = "transition", _("Supported transition from an institution")
     OTHER = "other", _("Other delivery")

@@ -20,8 +20,12 @@ from samspil.core.concurrency import ConcurrentEditError
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.forms import add_service_error
 from samspil.core.types import AuthenticatedHttpRequest
+from samspil.development import rules as development_rules
 from samspil.families import forms, rules, selectors, services
+from samspil.measures import rules as measures_rules
 from samspil.organisations.models import Municipality
+from samspil.transitions import rules as transition_rules
+from samspil.transitions.selectors.transitions import transitions_for_child, transitions_for_family
 
 
 def family_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -68,6 +72,15 @@ def family_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_change": rules.can_change_family(request.user, family),
             "can_add_placement": rules.can_create_child(request.user) and detail.case_details,
             "can_open_supervision": competence_rules.can_open_course(request.user, family),
+            "can_see_plan": development_rules.can_view_family_plan(request.user, family),
+            "can_see_measures": measures_rules.can_see_responses(request.user),
+            "transitions": transitions_for_family(request.user, family),
+            "transition_create_url": (
+                f"{reverse('transitions:create')}?family={family.uuid}"
+                if transition_rules.can_create_transition(request.user)
+                and rules.can_change_family(request.user, family)
+                else ""
+            ),
         },
     )
 
@@ -304,6 +317,14 @@ def child_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         "can_change": rules.can_change_child(request.user, child),
         "can_see_cpr": rules.can_see_cpr(request.user, child),
         "cpr": None,
+        "can_see_measures": measures_rules.can_see_responses(request.user),
+        "transitions": transitions_for_child(request.user, child),
+        "transition_create_url": (
+            f"{reverse('transitions:create')}?child={child.uuid}"
+            if transition_rules.can_create_transition(request.user)
+            and rules.can_change_child(request.user, child)
+            else ""
+        ),
     }
     if request.GET.get("show_cpr") == "1":
         context["cpr"] = selectors.reveal_cpr(request.user, child)

@@ -1,5 +1,5 @@
-"""Network meetings on the year calendar and in the iCalendar feed: for the staff who manage
-the group and the member families' foster parents, with neutral feed titles."""
+"""Network meetings on the year calendar and in the iCalendar feed: for the staff who facilitate
+them and the member families' foster parents, with neutral feed titles."""
 
 from __future__ import annotations
 
@@ -36,16 +36,27 @@ def test_network_meetings_provider_is_registered() -> None:
     assert network_meetings in calendar_selectors.calendar_providers()
 
 
-@pytest.mark.parametrize("persona", ["specialist_a", "consultant_a", "leader_a", "foster_parent_a"])
-def test_calendar_shows_the_meeting_to_managers_and_members(world, persona) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("persona", ["specialist_a", "foster_parent_a"])
+def test_calendar_shows_the_meeting_to_the_facilitator_and_members(world, persona) -> None:  # type: ignore[no-untyped-def]
     meeting_for(group_for(world, name="Nordvest"), at(2026, 10, 20, 19))
     assert _items(getattr(world, persona)) == [("network_meeting", "Nordvest", "confirmed")]
 
 
-@pytest.mark.parametrize("persona", ["consultant_b", "case_worker_a", "evaluator"])
+@pytest.mark.parametrize(
+    "persona", ["consultant_a", "leader_a", "consultant_b", "case_worker_a", "evaluator"]
+)
 def test_calendar_does_not_show_the_meeting_to_others(world, persona) -> None:  # type: ignore[no-untyped-def]
     meeting_for(group_for(world, name="Nordvest"), at(2026, 10, 20, 19))
     assert _items(getattr(world, persona)) == []
+
+
+def test_a_consultant_facilitating_a_meeting_has_it_in_their_calendar(world) -> None:  # type: ignore[no-untyped-def]
+    group = group_for(world, name="Nordvest")
+    meeting = meeting_for(group, at(2026, 10, 20, 19))
+    meeting.facilitator = world.consultant_a  # standing in for the group's facilitator
+    meeting.save()
+    assert _items(world.consultant_a) == [("network_meeting", "Nordvest", "confirmed")]
+    assert _items(world.consultant_a2) == []
 
 
 def test_calendar_does_not_show_a_former_members_meetings(world) -> None:  # type: ignore[no-untyped-def]

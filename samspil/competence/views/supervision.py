@@ -27,6 +27,7 @@ from samspil.competence.selectors import supervision as selectors
 from samspil.competence.services import supervision as services
 from samspil.core.types import AuthenticatedHttpRequest
 from samspil.core.views_helpers import run_form_action
+from samspil.development import selectors as development_selectors
 from samspil.families import selectors as family_selectors
 from samspil.families.models import FosterFamily
 
@@ -234,6 +235,7 @@ def _render_detail(
             if course.status == SupervisionStatus.DECLINED
             and rules.can_refer(request.user, view.family)
         ],
+        "development_links": development_selectors.goal_links_for_course(request.user, course),
     }
     if detail.can_deliver and detail.is_referred:
         context["accept_form"] = forms.AcceptReferralForm(

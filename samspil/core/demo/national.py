@@ -47,13 +47,20 @@ from samspil.competence.models import (
 )
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
 from samspil.core.demo.national_competence import generate_competence
+from samspil.core.demo.national_development import generate_development
 from samspil.core.demo.national_hotline import (
     HotlinePlace,
     delete_national_hotline,
     generate_hotline,
 )
+from samspil.core.demo.national_measures import generate_measures
 from samspil.core.demo.national_networks import generate_networks
+from samspil.core.demo.national_transitions import (
+    delete_national_transitions,
+    generate_transitions,
+)
 from samspil.core.demo.seed import COMPETENCE_AREAS, TODAY
+from samspil.development.models import CourseLink, DevelopmentPlan, Goal, ProgressNote
 from samspil.families.enums import EngagementKind, FamilyKind, PlacementEndReason
 from samspil.families.models import (
     Child,
@@ -64,7 +71,7 @@ from samspil.families.models import (
     Placement,
 )
 from samspil.hotline.models import Call, FollowUp, Hotline, RotaMember, Shift, StaffingRule
-from samspil.measures.models import Response, Score
+from samspil.measures.models import Measurement, Response, Score
 from samspil.networks.models import (
     GroupMembership,
     Meeting,
@@ -78,6 +85,14 @@ from samspil.networks.models import (
 )
 from samspil.organisations.enums import InstitutionKind, OwnerKind
 from samspil.organisations.models import Collaboration, CompetenceArea, Institution, Municipality
+from samspil.transitions.models import (
+    Advice,
+    ChildInvolvement,
+    CollaborationMeeting,
+    DischargePlan,
+    PlanStep,
+    Transition,
+)
 
 SEED = 20261101
 USERNAME_PREFIX = "nat."
@@ -217,6 +232,18 @@ class NationalCounts:
     hotline_shifts: int = 0
     hotline_calls: int = 0
     hotline_follow_ups: int = 0
+    development_plans: int = 0
+    development_goals: int = 0
+    progress_notes: int = 0
+    development_course_links: int = 0
+    transitions: int = 0
+    transition_steps: int = 0
+    transition_meetings: int = 0
+    transition_advice: int = 0
+    transition_engagements: int = 0
+    measurements: int = 0
+    responses: int = 0
+    scores: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -770,8 +797,57 @@ class _Generator:
             ),
         )
         _analyze([Hotline, StaffingRule, RotaMember, Shift, Call, FollowUp])
+        development = generate_development(
+            rng=self.rng,
+            today=TODAY,
+            families=self.families,
+            consultant_of=lambda family: current[family.pk],
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze([DevelopmentPlan, Goal, ProgressNote, CourseLink])
+        transitions = generate_transitions(
+            rng=self.rng,
+            today=TODAY,
+            placements=self.placements,
+            institutions=self.institutions,
+            consultant_of=lambda family: current[family.pk],
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze(
+            [
+                Transition,
+                DischargePlan,
+                PlanStep,
+                CollaborationMeeting,
+                CollaborationMeeting.staff.through,
+                ChildInvolvement,
+                Advice,
+                Engagement,
+            ]
+        )
+        measures = generate_measures(
+            rng=self.rng,
+            today=TODAY,
+            families=self.families,
+            placements=self.placements,
+            bulk_create=lambda model, objects, description: _bulk_create(
+                model, objects, self.progress, description
+            ),
+        )
+        _analyze([Measurement, Response, Score])
         counts = self.counts
-        for name, number in [*competence.items(), *networks.items(), *hotline.items()]:
+        for name, number in [
+            *competence.items(),
+            *networks.items(),
+            *hotline.items(),
+            *development.items(),
+            *transitions.items(),
+            *measures.items(),
+        ]:
             setattr(counts, name, number)
         counts.municipalities = len(places)
         counts.users = len(self.users)
@@ -833,6 +909,7 @@ def delete_national() -> dict[str, int]:
             Q(recorded_by__in=users) | Q(family_a__in=families) | Q(family_b__in=families)
         ).delete()
     )
+    count(delete_national_transitions(families=families, users=users, institutions=institutions))
     count(SupervisionCourse.objects.filter(institution__in=institutions).delete())
     count(Offering.objects.filter(institution__in=institutions).delete())
     count(Placement.objects.filter(family__in=families).delete())

@@ -14,9 +14,12 @@ from samspil.accounts.enums import Role
 from samspil.accounts.models import Membership, User
 from samspil.audit.services import log_action
 from samspil.core.demo.competence import seed_competence
+from samspil.core.demo.development import seed_development
 from samspil.core.demo.hotline import seed_hotline
+from samspil.core.demo.measures import seed_measures
 from samspil.core.demo.names import CHILD_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, SURNAMES
 from samspil.core.demo.networks import seed_networks
+from samspil.core.demo.transitions import seed_transitions
 from samspil.families.enums import FamilyKind, PlacementEndReason
 from samspil.families.models import (
     Child,
@@ -31,6 +34,9 @@ from samspil.organisations.models import Collaboration, CompetenceArea, Institut
 DEMO_PASSWORD = "samspil-demo"  # noqa: S105 - printed for demo users, demo mode only
 TODAY = dt.date(2026, 11, 1)
 HOTLINE_SEED = 20261101
+DEVELOPMENT_SEED = 20261102
+TRANSITIONS_SEED = 20261103
+MEASURES_SEED = 20261104
 
 COMPETENCE_AREAS = [
     "Samarbejde med biologiske forældre og søskende",
@@ -300,4 +306,11 @@ def seed_demo(progress: Callable[[str], None] = lambda message: None) -> None:
     # A generator of its own, so the hotline's year of calls does not shift when the parts
     # above draw more or fewer numbers.
     seed_hotline(random.Random(HOTLINE_SEED), TODAY)
+    # The later parts have generators of their own too, so earlier data stays as it was.
+    progress("udviklingsplaner")
+    seed_development(random.Random(DEVELOPMENT_SEED), TODAY)
+    progress("udslusningsforløb")
+    seed_transitions(random.Random(TRANSITIONS_SEED), TODAY)
+    progress("målinger: WHO-5, SDQ og belastningsgrad")
+    seed_measures(random.Random(MEASURES_SEED), TODAY)
     log_action("core.demo.seed", actor=None, actor_label="seed_demo")

@@ -11,9 +11,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.audit.services import log_action
+from samspil.core.concurrency import ConcurrentEditError, InterveningChange
 from samspil.core.exceptions import PermissionDeniedError
 from samspil.core.types import UserLike
 from samspil.measures import catalogue, rules
@@ -50,7 +52,7 @@ def store_version(
         },
     )
     current = instrument.versions.filter(is_current=True).first()
-    if current is not None and current.definition == dict(definition):
+    if current is not None and _same_apart_from_version(current.definition, definition):
         return current
     number = (current.number + 1) if current is not None else int(definition.get("version", 1))
     number = max(
@@ -239,3 +241,115 @@ def import_item_texts(*, actor: UserLike, content: str) -> int:
         data={"rows": len(rows), "instruments": sorted({r["instrument"] for r in rows})},
     )
     return len(rows)
+
+
+OWN_ITEM_OPTIONS = "level"  # the burden rating's 0–4 option set, for a municipality's own items
+
+
+@transaction.atomic
+def configure_burden_rating(
+    *,
+    actor: UserLike,
+    municipality: Municipality,
+    items: list[dict[str, Any]],
+    own_items: list[dict[str, Any]],
+    expected_version: int | None,
+    base_code: str = "burden-rating",
+    name_da: str = "",
+    name_en: str = "",
+) -> InstrumentVersion:
+    """The leader's page: the municipality's own burden rating from a choice of the shipped
+    items (`items`: each the shipped item's key with the municipality's Danish and English
+    label) and up to three own items (`own_items`: labels only), stored as a new version of
+    ``<base_code>-<municipality code>``. Like `configure_rating`, the shipped scales keep only
+    the chosen items; unlike it, each own item (answered on the base's 0–4 option set, keys
+    ``own_1`` … ``own_3``) also gets a score of its own (method ``item``, labelled with the
+    question), so it shows in the trends. Earlier answers keep the version they were given in.
+
+    `expected_version` is the municipality's current version number the leader started from
+    (None when there was none): a save on top of someone else's newer version raises
+    ConcurrentEditError instead of silently replacing their choice.
+
+    Raises PermissionDeniedError unless `actor` leads the municipality; ValidationError for a
+    non-configurable base, no items, an unknown shipped item, more than three own items or a
+    definition that does not check. Side effect: "measures.instrument.version" (store_version).
+    """
+    if not rules.can_configure_instruments(actor, municipality.pk):
+        raise PermissionDeniedError
+    code = f"{base_code}-{municipality.code}"
+    own_instrument = Instrument.objects.select_for_update().filter(code=code).first()
+    current = (
+        own_instrument.versions.filter(is_current=True).first()
+        if own_instrument is not None
+        else None
+    )
+    if current is not None and current.number != expected_version:
+        raise ConcurrentEditError(
+            current_version=current.number,
+            changes=[
+                InterveningChange(
+                    field=_("version"),
+                    before=expected_version,
+                    after=current.number,
+                    by=current.created_by.get_username() if current.created_by else "",
+                    at=timezone.localtime(current.created_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            ],
+        )
+    base = Instrument.objects.filter(code=base_code, municipality__isnull=True).first()
+    base_version = base.versions.filter(is_current=True).first() if base is not None else None
+    if base is None or base_version is None or not base_version.definition.get("configurable"):
+        raise ValidationError(_("This instrument cannot be configured."))
+    if not items and not own_items:
+        raise ValidationError(_("Choose at least one question."))
+    if len(own_items) > 3:
+        raise ValidationError(_("Add at most three questions of your own."))
+    shipped = {str(item["key"]): item for item in base_version.definition["items"]}
+    chosen: list[dict[str, Any]] = []
+    for item in items:
+        key = str(item["key"])
+        if key not in shipped:
+            raise ValidationError(_("The burden rating has no question %(key)s.") % {"key": key})
+        chosen.append({**copy.deepcopy(shipped[key]), "label": dict(item["label"])})
+    keys = [item["key"] for item in chosen]
+    definition = copy.deepcopy(base_version.definition)
+    if OWN_ITEM_OPTIONS not in definition.get("option_sets", {}):
+        raise ValidationError(_("This instrument cannot take questions of your own."))
+    own = [
+        {
+            "key": f"own_{number}",
+            "options": OWN_ITEM_OPTIONS,
+            "section": "items",
+            "label": dict(item["label"]),
+        }
+        for number, item in enumerate(own_items, start=1)
+    ]
+    definition["code"] = code
+    definition["items"] = chosen + own
+    if name_da or name_en:
+        definition["name"] = {"da": name_da or name_en, "en": name_en or name_da}
+    scales = []
+    for scale in definition["scoring"]["scales"]:
+        if scale["method"] == "item" and scale["item"] not in keys:
+            continue
+        if "items" in scale:
+            scale = {**scale, "items": [k for k in scale["items"] if k in keys]}
+            if not scale["items"]:
+                continue
+            scale["min_answered"] = min(int(scale.get("min_answered", 1)), len(scale["items"]))
+        scales.append(scale)
+    scales += [
+        {"code": item["key"], "method": "item", "item": item["key"], "label": item["label"]}
+        for item in own
+    ]
+    definition["scoring"]["scales"] = scales
+    codes = {s["code"] for s in scales}
+    definition["scoring"]["flags"] = [
+        f for f in definition["scoring"].get("flags", []) if f.get("scale", "") in codes
+    ]
+    definition["reliable_change"] = {
+        k: v for k, v in definition.get("reliable_change", {}).items() if k in codes
+    }
+    return store_version(
+        definition=definition, municipality=municipality, based_on=base, actor=actor
+    )

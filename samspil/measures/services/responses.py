@@ -135,7 +135,11 @@ def submit_response(
     unanswered, or a response already submitted. Side effect: audit entry
     "measures.response.submit" (ids only, never answers or scores).
     """
-    response = Response.objects.select_for_update().select_related("instrument_version__instrument").get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update()
+        .select_related("instrument_version__instrument")
+        .get(pk=response.pk)
+    )
     if response.status == ResponseStatus.COMPLETE:
         raise ValidationError(_("These answers have already been submitted."))
     merged = _clean(response.instrument_version, {**response.answers, **answers})

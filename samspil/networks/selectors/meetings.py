@@ -110,8 +110,8 @@ def open_meetings(group: NetworkGroup) -> QuerySet[Meeting]:
 
 
 def network_meetings(user: UserLike, start: dt.datetime, end: dt.datetime) -> list[CalendarItem]:
-    """Calendar provider: the meetings of the groups `user` manages (staff) or whose member
-    their family is (foster parents), starting in [start, end). One query. The feed title
+    """Calendar provider: the meetings `user` facilitates, of groups they may manage (staff),
+    or of the groups their family is a member of (foster parents), starting in [start, end). One query. The feed title
     names no group or family; for foster parents it is neutral."""
     scope = scope_for(user)
     if not scope.is_authenticated:
@@ -119,7 +119,9 @@ def network_meetings(user: UserLike, start: dt.datetime, end: dt.datetime) -> li
     own = scope.foster_family_id
     q = rules.NOTHING
     if scope.is_staff_member:
-        q |= Q(
+        # Only the meetings the person facilitates: a calendar item is busy time (the hotline
+        # rota avoids it), so a municipality's other consultants must not get them all.
+        q |= (Q(group__facilitator_id=scope.user_id) | Q(facilitator_id=scope.user_id)) & Q(
             group__in=NetworkGroup.objects.filter(rules.manageable_group_filter(user)).values("pk")
         )
     if own is not None:
