@@ -18,8 +18,11 @@ demo: install
 	SAMSPIL_DEMO=1 uv run python manage.py migrate --no-input
 	SAMSPIL_DEMO=1 uv run python manage.py seed_demo
 	@# The background worker (network-group proposals, rotas, the hotline's follow-up e-mails and
-	@# escalations, queued by hotline_jobs --schedule) runs beside the server and stops with it.
+	@# escalations, queued by hotline_jobs --schedule; the measurements due, the consultants'
+	@# summaries and the answer-link reminders, queued by measures_jobs --schedule) runs beside
+	@# the server and stops with it.
 	SAMSPIL_DEMO=1 uv run python manage.py hotline_jobs --schedule
+	SAMSPIL_DEMO=1 uv run python manage.py measures_jobs --schedule
 	SAMSPIL_DEMO=1 uv run python manage.py db_worker --interval 1 & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  SAMSPIL_DEMO=1 uv run python manage.py runserver 127.0.0.1:8000

@@ -13,6 +13,7 @@ from samspil.core.types import AuthenticatedHttpRequest
 from samspil.development.selectors import reviews_due_for
 from samspil.families import selectors as family_selectors
 from samspil.hotline.selectors.followups import start_page_panel
+from samspil.measures.selectors.measurements import due_for_consultant
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -43,6 +44,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             upcoming_for_consultant(request.user) if scope.has_role(Role.CONSULTANT) else []
         ),
         "hotline_panel": start_page_panel(request.user),
+        "measures_due": (
+            due_for_consultant(request.user) if scope.has_role(Role.CONSULTANT) else []
+        ),
         "development_reviews": (
             reviews_due_for(request.user) if scope.has_role(Role.CONSULTANT) else []
         ),

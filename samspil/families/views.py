@@ -23,6 +23,7 @@ from samspil.core.types import AuthenticatedHttpRequest
 from samspil.development import rules as development_rules
 from samspil.families import forms, rules, selectors, services
 from samspil.measures import rules as measures_rules
+from samspil.measures.selectors.measurements import measurements_for_family
 from samspil.organisations.models import Municipality
 from samspil.transitions import rules as transition_rules
 from samspil.transitions.selectors.transitions import transitions_for_child, transitions_for_family
@@ -74,6 +75,7 @@ def family_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_open_supervision": competence_rules.can_open_course(request.user, family),
             "can_see_plan": development_rules.can_view_family_plan(request.user, family),
             "can_see_measures": measures_rules.can_see_responses(request.user),
+            "measures_panel": measurements_for_family(request.user, family),
             "transitions": transitions_for_family(request.user, family),
             "transition_create_url": (
                 f"{reverse('transitions:create')}?family={family.uuid}"
