@@ -113,7 +113,8 @@ class Goal(PersonalRecord):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Neutral: the audit log labels entries with it, and the title is free text.
+        return str(_("Goal %(number)s") % {"number": self.position})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -151,7 +152,7 @@ class ProgressNote(TimeStampedModel):
         verbose_name_plural = _("progress notes")
 
     def __str__(self) -> str:
-        return str(_("Progress note on %(goal)s") % {"goal": self.goal.title})
+        return str(_("Progress note on %(goal)s") % {"goal": self.goal})
 
 
 class CourseLink(TimeStampedModel):

@@ -225,7 +225,8 @@ class PlanStep(StepFields, PersonalRecord):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        # Neutral: the audit log labels entries with it, and the text is free text.
+        return f"{self.get_phase_display()} {self.pk}"
 
     def is_overdue(self, today: dt.date) -> bool:
         return not self.done and self.due_on is not None and self.due_on < today
@@ -336,4 +337,5 @@ class Advice(PersonalRecord):
         indexes = [models.Index(fields=["transition", "given_at"])]
 
     def __str__(self) -> str:
-        return self.topic
+        # Neutral: the audit log labels entries with it, and the topic is free text.
+        return f"{self.get_kind_display()} {self.given_at:%Y-%m-%d}"

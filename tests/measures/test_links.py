@@ -280,3 +280,29 @@ def test_foster_parent_cannot_post_a_link(world: Any, login: Any) -> None:
         {"recipient_name": "X", "recipient_email": "x@example.dk", "send": "on"},
     )
     assert (response.status_code, AnswerLink.objects.count()) == (403, 0)
+
+
+def test_a_link_for_another_person_starts_from_an_empty_questionnaire(
+    world: Any, measurement: Measurement
+) -> None:
+    from samspil.measures.services import responses
+
+    create(world, measurement)
+    partial = responses.start_response(measurement=measurement)
+    responses.save_answers(response=partial, answers={"1": 2, "2": 1})
+    create(world, measurement, recipient_name="Pædagog Berg", recipient_email="berg@skole.example")
+    partial.refresh_from_db()
+    assert partial.answers == {}
+
+
+def test_a_new_link_for_the_same_person_keeps_their_answers(
+    world: Any, measurement: Measurement
+) -> None:
+    from samspil.measures.services import responses
+
+    create(world, measurement)
+    partial = responses.start_response(measurement=measurement)
+    responses.save_answers(response=partial, answers={"1": 2})
+    create(world, measurement)
+    partial.refresh_from_db()
+    assert partial.answers == {"1": 2}

@@ -97,13 +97,14 @@ def test_the_respondent_must_be_the_one_the_version_is_for(world: Any) -> None:
 
 
 def test_a_course_evaluation_needs_its_required_items(world: Any) -> None:
+    response = Response.objects.create(
+        instrument_version=services.current_version("course-evaluation"),
+        municipality=world.a,
+        family=world.family_a,
+        respondent=Respondent.FOSTER_PARENT,
+    )
     with pytest.raises(ValidationError, match="Please answer: usefulness"):
-        record(
-            world,
-            code="course-evaluation",
-            child=None,
-            answers={"delivery": 4, "behaviour_change": 3},
-        )
+        services.submit_response(response=response, answers={"delivery": 4, "behaviour_change": 3})
     assert Response.objects.filter(status=ResponseStatus.COMPLETE).count() == 0
 
 
@@ -142,3 +143,10 @@ def test_the_audit_entry_names_ids_not_answers(world: Any) -> None:
     assert entry.data["instrument"] == "sdq-parent-4-17"
     assert "answers" not in entry.data
     assert "scores" not in entry.data
+
+
+def test_staff_cannot_enter_a_course_evaluation_for_a_family(world: Any) -> None:
+    answers = {"delivery": 5, "usefulness": 5, "behaviour_change": 5}
+    with pytest.raises(ValidationError, match="Staff cannot enter answers"):
+        record(world, code="course-evaluation", child=None, answers=answers)
+    assert Response.objects.count() == 0

@@ -60,9 +60,9 @@ def paper_form_versions(user: UserLike, family: FosterFamily) -> list[Instrument
     return list(
         InstrumentVersion.objects.filter(
             is_current=True,
-            instrument__in=Instrument.objects.filter(rules.instrument_filter(user)).filter(
-                Q(municipality__isnull=True) | Q(municipality_id=family.municipality_id)
-            ),
+            instrument__in=Instrument.objects.filter(rules.instrument_filter(user))
+            .filter(Q(municipality__isnull=True) | Q(municipality_id=family.municipality_id))
+            .exclude(family__in=rules.AGGREGATE_ONLY),
         )
         .select_related("instrument")
         .order_by("instrument__family", "instrument__code")

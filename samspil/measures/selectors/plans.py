@@ -40,6 +40,7 @@ def plan_instruments(municipality: Municipality) -> QuerySet[Instrument]:
     own versions (its configured burden rating), each with a current version."""
     return (
         Instrument.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+        .exclude(family__in=rules.AGGREGATE_ONLY)  # answered by the family itself, unasked
         .filter(versions__is_current=True)
         .distinct()
         .order_by("code")

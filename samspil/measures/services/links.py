@@ -109,6 +109,25 @@ def _new_link(
     return link, token
 
 
+def _forget_answers_of_another_recipient(
+    measurement: Measurement, recipient_name: str, recipient_email: str
+) -> None:
+    """Saved partial answers belong to whoever gave them: a link for someone else (another
+    teacher, the other foster parent) starts from an empty questionnaire. A new link for the
+    same person (same name and e-mail address as the latest link) keeps them."""
+    latest = measurement.links.order_by("-created_at", "-pk").first()
+    if latest is None:
+        return
+    same = (latest.recipient_name.casefold(), latest.recipient_email.casefold()) == (
+        recipient_name.casefold(),
+        recipient_email.casefold(),
+    )
+    if not same:
+        Response.objects.filter(measurement=measurement, status=ResponseStatus.IN_PROGRESS).update(
+            answers={}
+        )
+
+
 @transaction.atomic
 def create_link(
     *,
@@ -151,6 +170,7 @@ def create_link(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    _forget_answers_of_another_recipient(measurement, recipient_name, recipient_email)
     link, token = _new_link(
         measurement=measurement,
         recipient_name=recipient_name,

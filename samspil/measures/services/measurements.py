@@ -287,7 +287,11 @@ def add_measurement(
         raise PermissionDeniedError
     due_on = due_on or timezone.localdate()
     version = _current_versions([instrument.pk]).get(instrument.pk)
-    if version is None or instrument.municipality_id not in (None, family.municipality_id):
+    if (
+        version is None
+        or instrument.municipality_id not in (None, family.municipality_id)
+        or instrument.family in rules.AGGREGATE_ONLY
+    ):
         raise ValidationError({"instrument": _("This questionnaire cannot be used.")})
     if version.subject == Subject.CHILD:
         if child is None:
@@ -350,6 +354,9 @@ def cancel_measurement(
     """
     if not rules.can_manage_measurement(actor, measurement):
         raise PermissionDeniedError
+    # Lock the row and read its status again: a submit by link may have answered it meanwhile.
+    current = Measurement.objects.select_for_update().only("status").get(pk=measurement.pk)
+    measurement.status = current.status
     if measurement.status in (MeasurementStatus.ANSWERED, MeasurementStatus.CANCELLED):
         raise ValidationError(_("An answered or cancelled measurement cannot be cancelled."))
     version = claim_version(measurement, expected_version=expected_version)

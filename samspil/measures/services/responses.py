@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,14 +75,18 @@ def start_response(*, measurement: Measurement) -> Response:
     if existing is not None:
         return existing
     version = current_version(measurement.instrument.code)
-    return Response.objects.create(
-        instrument_version=version,
-        municipality_id=measurement.municipality_id,
-        family_id=measurement.family_id,
-        child_id=measurement.child_id,
-        measurement=measurement,
-        respondent=measurement.respondent,
-    )
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                instrument_version=version,
+                municipality_id=measurement.municipality_id,
+                family_id=measurement.family_id,
+                child_id=measurement.child_id,
+                measurement=measurement,
+                respondent=measurement.respondent,
+            )
+    except IntegrityError:  # the link opened twice at the same moment: continue that one
+        return Response.objects.get(measurement=measurement)
 
 
 @transaction.atomic
@@ -196,6 +200,14 @@ def record_response(
     if not rules.can_manage_measurements(actor, family.municipality_id):
         raise PermissionDeniedError
     version = current_version(code)
+    instrument = version.instrument
+    if instrument.family in rules.AGGREGATE_ONLY or instrument.municipality_id not in (
+        None,
+        family.municipality_id,
+    ):
+        raise ValidationError(
+            {"instrument": _("Staff cannot enter answers to this questionnaire.")}
+        )
     if version.subject == "child" and child is None:
         raise ValidationError(
             {"child": _("This questionnaire is about a child: choose the child.")}
