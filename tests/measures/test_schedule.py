@@ -132,9 +132,27 @@ def test_no_repeat_on_or_after_the_end(world: Any) -> None:
 
 def test_families_outside_the_model_get_nothing(world: Any) -> None:
     plan_for(world.a, WHO5_EVERY_6)
-    in_model(world.family_a, dt.date(2025, 1, 1), until=dt.date(2026, 2, 1))
+    in_model(world.family_a, dt.date(2025, 1, 1), until=dt.date(2025, 12, 1))
     created = services.schedule_due(municipality=world.a, today=dt.date(2026, 3, 1))
     assert (created, Measurement.objects.count()) == (0, 0)
+
+
+def test_an_end_recorded_afterwards_still_gets_only_the_end_measurement(world: Any) -> None:
+    plan_for(world.a, WHO5_EVERY_6)
+    family = in_model(world.family_a, dt.date(2025, 1, 1), until=dt.date(2026, 2, 1))
+    services.schedule_due(municipality=world.a, today=dt.date(2026, 3, 1))
+    assert [row[2:4] for row in scheduled(family)] == [(999, dt.date(2026, 2, 1))]
+
+
+def test_a_child_placed_after_the_familys_entry_gets_a_baseline(world: Any) -> None:
+    plan_for(world.a, (("sdq-parent-4-17", Respondent.FOSTER_PARENT, True, 6, False),))
+    family = in_model(world.family_a, dt.date(2024, 1, 1))
+    world.placement_a.starts_on = dt.date(2026, 2, 20)
+    world.placement_a.save()
+    world.child_a.date_of_birth = dt.date(2016, 5, 1)
+    world.child_a.save()
+    services.schedule_due(municipality=world.a, today=dt.date(2026, 3, 1))
+    assert [row[2:4] for row in scheduled(family)] == [(0, dt.date(2026, 2, 20))]
 
 
 def test_without_a_plan_nothing_is_scheduled(world: Any) -> None:

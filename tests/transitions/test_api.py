@@ -150,7 +150,11 @@ def test_create_by_a_specialist_answers_422_for_the_child(world, api) -> None:  
         world.specialist_a,
         "post",
         "/transitions",
-        {"child": str(child.uuid), "family": str(world.family_a.uuid), "institution": 1},
+        {
+            "child": str(child.uuid),
+            "family": str(world.family_a.uuid),
+            "institution": world.institution_a.pk,
+        },
     )
     assert (response.status_code, sorted(response.json()["errors"])) == (
         422,

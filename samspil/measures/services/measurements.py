@@ -138,12 +138,22 @@ def in_age_range(
 def _families_in_model(municipality: Municipality, today: dt.date) -> list[FosterFamily]:
     return list(
         FosterFamily.objects.filter(municipality=municipality, in_model_since__isnull=False)
-        .filter(Q(in_model_until__isnull=True) | Q(in_model_until__gte=today))
+        # Families that left recently too: an end date recorded afterwards still gets its end
+        # measurement (the most recent past occurrence).
+        .filter(
+            Q(in_model_until__isnull=True)
+            | Q(in_model_until__gte=today - dt.timedelta(days=END_GRACE_DAYS))
+        )
         .only("id", "municipality_id", "in_model_since", "in_model_until")
     )
 
 
+END_GRACE_DAYS = 30
+
+
 def _children_placed(family_ids: Sequence[int], today: dt.date) -> dict[int, list[Child]]:
+    """The children placed in each family today, each with `placed_on`: the start of the
+    placement (a child's series starts there when they came after the family's entry)."""
     placed: dict[int, list[Child]] = defaultdict(list)
     placements = (
         Placement.objects.filter(family_id__in=family_ids, starts_on__lte=today)
@@ -153,6 +163,7 @@ def _children_placed(family_ids: Sequence[int], today: dt.date) -> dict[int, lis
     )
     for placement in placements:
         if placement.child not in placed[placement.family_id]:
+            placement.child.placed_on = placement.starts_on  # type: ignore[attr-defined]
             placed[placement.family_id].append(placement.child)
     return placed
 
@@ -228,11 +239,29 @@ def schedule_due(*, municipality: Municipality, today: dt.date | None = None) ->
                 until=family.in_model_until,
                 horizon=horizon,
             )
+            left = family.in_model_until is not None and family.in_model_until < today
+            if left:  # a family that has left gets only its end measurement
+                found = [o for o in found if o.reason == MeasurementReason.END]
             if version.subject == Subject.CHILD:
                 for child in children.get(family.pk, []):
+                    entry = max(family.in_model_since, child.placed_on)  # type: ignore[attr-defined]
+                    series = (
+                        found
+                        if entry == family.in_model_since
+                        else occurrences(
+                            at_entry=point.at_entry,
+                            every_months=point.every_months,
+                            at_end=point.at_end,
+                            since=entry,
+                            until=family.in_model_until,
+                            horizon=horizon,
+                        )
+                    )
+                    if left:
+                        series = [o for o in series if o.reason == MeasurementReason.END]
                     eligible = [
                         o
-                        for o in found
+                        for o in series
                         if in_age_range(
                             child.date_of_birth, o.due_on, version.age_min, version.age_max
                         )
