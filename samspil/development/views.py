@@ -240,7 +240,8 @@ def _goal_for_post(request: AuthenticatedHttpRequest, uuid: str) -> Goal:
 
 def _rerender(request: AuthenticatedHttpRequest, goal: Goal, name: str, form: Any) -> HttpResponse:
     """The plan page again, with `form` (and its errors) on the goal it was sent for."""
-    family, plan = selectors.family_plan_for(request.user, goal.plan.family.uuid, audit=False)
+    # The whole plan is shown again, so this is a read like any other (audited).
+    family, plan = selectors.family_plan_for(request.user, goal.plan.family.uuid)
     return _render_plan(request, family, plan, bound={goal.pk: {name: form}})
 
 

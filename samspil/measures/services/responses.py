@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,7 +220,13 @@ def record_response(
                 % {"who": version.get_respondent_display()}
             }
         )
-    if child is not None and not child.placements.filter(family=family).exists():
+    today = timezone.localdate()
+    placed_now = child is not None and (
+        child.placements.filter(family=family, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exists()
+    )
+    if child is not None and not placed_now:
         raise ValidationError({"child": _("The child has not been placed in this family.")})
     response = Response.objects.create(
         instrument_version=version,

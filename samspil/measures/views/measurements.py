@@ -158,6 +158,8 @@ def link_create(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
+    # The measurement's page is shown again: a read like any other (audited).
+    measurement = selectors.get_measurement_for(request.user, uuid)
     return _render_detail(request, measurement, form, status=422)
 
 
