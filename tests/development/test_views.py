@@ -439,4 +439,4 @@ def test_start_panel_lists_the_reviews_with_family_goal_and_date(world) -> None:
 
 def test_start_panel_without_reviews_says_so(world) -> None:
     html = render_to_string("development/_start_panel.html", {"reviews": []})
-    assert "No goal of your families' development plans is due for review the next week." in html
+    assert "No goal of your families' development plans is due for review in the next week." in html
