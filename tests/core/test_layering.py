@@ -17,6 +17,18 @@ PERSONAL_MODELS = (
     "Engagement",
     "ConsultantAssignment",
     "AuditEntry",
+    "DevelopmentPlan",
+    "Goal",
+    "ProgressNote",
+    "Transition",
+    "PlanStep",
+    "CollaborationMeeting",
+    "ChildInvolvement",
+    "Advice",
+    "Measurement",
+    "Response",
+    "Score",
+    "AnswerLink",
 )
 ENTRY_POINTS = sorted(
     [

@@ -311,6 +311,8 @@ def test_patch_goal_with_an_unknown_status_answers_422(world, api) -> None:
         {"version": 1, "status": "forgotten"},
     )
     assert response.status_code == 422
+    goal.refresh_from_db()
+    assert (goal.status != "forgotten", goal.version) == (True, 1)  # nothing saved
 
 
 # -- notes --------------------------------------------------------------------------------------

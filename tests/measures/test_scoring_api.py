@@ -82,6 +82,7 @@ def test_bad_answers_answer_422_with_the_reason(
 def test_an_answer_that_is_not_a_number_answers_422(client: Client, world: Any) -> None:
     response = post(client, world.consultant_a, "who-5", {"answers": {"1": [1]}})
     assert response.status_code == 422
+    assert "answers" in str(response.json()["detail"])
 
 
 def test_scoring_stores_nothing(client: Client, world: Any) -> None:

@@ -311,6 +311,8 @@ def test_tick_step_without_version_answers_422(world, api) -> None:  # type: ign
     step = step_of(transition_for(world))
     response = api(world.consultant_a, "patch", f"/transition-steps/{step.uuid}", {"done": True})
     assert response.status_code == 422
+    step.refresh_from_db()
+    assert (step.done, step.version) == (False, 1)
 
 
 def test_openapi_lists_the_transitions_endpoints_under_their_tag(world, api) -> None:  # type: ignore[no-untyped-def]
